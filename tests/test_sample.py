@@ -1,0 +1,92 @@
+import math
+
+import pytest
+import torch
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gptlab import GPTConfig
+from gptlab.model import GPT
+from gptlab.sample import generate, generate_stream, probabilities, sample_next
+
+
+def test_temperature_zero_is_greedy():
+    logits = torch.tensor([[0.1, 2.0, 1.0], [3.0, 0.0, -1.0]])
+    assert sample_next(logits, temperature=0).tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("t", [-0.5, float("nan"), float("inf"), "hot"])
+def test_bad_temperature(t):
+    with pytest.raises(ValueError, match="temperature"):
+        sample_next(torch.zeros(4), temperature=t)
+
+
+@pytest.mark.parametrize("k", [0, -1, 5, 2.5])
+def test_bad_top_k(k):
+    with pytest.raises(ValueError, match="top_k"):
+        sample_next(torch.zeros(4), top_k=k)
+
+
+@pytest.mark.parametrize("p", [0, -0.1, 1.5, float("nan")])
+def test_bad_top_p(p):
+    with pytest.raises(ValueError, match="top_p"):
+        sample_next(torch.zeros(4), top_p=p)
+
+
+def test_broken_logits():
+    with pytest.raises(ValueError, match="NaN"):
+        sample_next(torch.tensor([0.0, float("nan")]))
+    with pytest.raises(ValueError, match="-inf"):
+        sample_next(torch.full((3,), float("-inf")))
+    # some -inf entries are fine: those tokens are simply never picked
+    g = torch.Generator().manual_seed(0)
+    picks = {int(sample_next(torch.tensor([float("-inf"), 0.0, 0.0]), generator=g)) for _ in range(50)}
+    assert picks == {1, 2}
+
+
+def test_top_k_and_top_p_values():
+    logits = torch.log(torch.tensor([0.1, 0.2, 0.3, 0.4]))
+    assert torch.allclose(probabilities(logits, top_k=2), torch.tensor([0, 0, 3 / 7, 4 / 7]))
+    assert torch.allclose(probabilities(logits, top_p=0.5), torch.tensor([0, 0, 3 / 7, 4 / 7]))
+    assert torch.allclose(probabilities(logits, top_p=0.4), torch.tensor([0, 0, 0, 1.0]))
+    assert torch.allclose(probabilities(logits, top_p=1.0), torch.tensor([0.1, 0.2, 0.3, 0.4]))
+    hot = probabilities(logits, temperature=2.0)
+    assert hot.max() < 0.4 and math.isclose(hot.sum().item(), 1.0, rel_tol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(-20, 20), min_size=1, max_size=30), st.integers(1, 30), st.floats(0.01, 1.0),
+       st.floats(0.0, 3.0), st.integers(0, 2**31 - 1))
+def test_samples_lie_in_allowed_set(values, k, p, temperature, seed):
+    logits = torch.tensor(values)
+    k = min(k, len(values))
+    probs = probabilities(logits, temperature, k, p)
+    assert math.isclose(probs.sum().item(), 1.0, rel_tol=1e-5)
+    assert int((probs > 0).sum()) <= k
+    token = int(sample_next(logits, temperature, k, p, torch.Generator().manual_seed(seed)))
+    assert probs[token] > 0
+
+
+def test_generate_rules(tiny_config):
+    model = GPT(tiny_config)
+    g = torch.Generator().manual_seed(0)
+    out = generate(model, [1, 2, 3], 5, generator=g)
+    assert out.shape == (1, 8) and out[0, :3].tolist() == [1, 2, 3]
+    long = generate(model, [1] * 14, 10, temperature=0)  # slides past the 16-token context
+    assert long.shape == (1, 24)
+    with pytest.raises(ValueError, match="crop_prompt"):
+        generate(model, [1] * 20, 2)
+    assert generate(model, [1] * 20, 2, crop_prompt=True).shape == (1, 18)
+    with pytest.raises(ValueError, match="empty"):
+        generate(model, [], 3)
+    with pytest.raises(ValueError, match="top_k"):
+        generate(model, [1], 3, top_k=100)
+
+
+def test_generate_stops_and_streams(tiny_config):
+    model = GPT(tiny_config).eval()
+    first = int(generate(model, [1, 2], 1, temperature=0)[0, -1])
+    out = generate(model, [1, 2], 10, temperature=0, stop_token=first)
+    assert out[0].tolist() == [1, 2, first]
+    streamed = [int(t) for t in generate_stream(model, [1, 2], 4, temperature=0)]
+    assert streamed == generate(model, [1, 2], 4, temperature=0)[0, 2:].tolist()
