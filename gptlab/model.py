@@ -28,6 +28,13 @@ def _accepts_cache(module: nn.Module) -> bool:
     return "cache" in inspect.signature(module.forward).parameters
 
 
+@torch.compiler.disable  # data-dependent: runs eagerly, so torch.compile needs no graph break warning here
+def _token_range(idx: torch.Tensor) -> tuple[int, int]:
+    """Smallest and largest token id in one pass over idx (cheap next to a forward)."""
+    lo, hi = torch.aminmax(idx)
+    return int(lo), int(hi)
+
+
 class Block(nn.Module):
     """One GPT-2 block: pre-norm attention then pre-norm MLP, each added to the residual stream."""
 
@@ -111,7 +118,7 @@ class GPT(nn.Module):
                              f"keep the last {self.config.block_size} tokens (idx[:, -block_size:]).")
         if idx.device != self.device:
             raise ValueError(f"idx is on {idx.device} but the model is on {self.device}; use idx.to(model.device).")
-        lo, hi = int(idx.min()), int(idx.max())
+        lo, hi = _token_range(idx)
         if lo < 0 or hi >= self.config.vocab_size:
             bad = lo if lo < 0 else hi
             raise ValueError(f"token id {bad} is outside the vocabulary 0..{self.config.vocab_size - 1}; "

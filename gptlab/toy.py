@@ -17,8 +17,6 @@ API (stable; notebooks 03 and 05 use it)
 Vocabulary
     VOCAB, DETERMINERS, ADJECTIVES, NOUNS, VERBS, PAD (".", fills sentences up to BLOCK_SIZE)
     STOI: word -> id;  ADJ_IDS: (A,) ids of ADJECTIVES in order;  BLOCK_SIZE = 10
-_ADJ_INDEX = {a: i for i, a in enumerate(ADJECTIVES)}
-_NOUN_SET = set(NOUNS)
     encode(text) -> list[int]       ValueError naming an unknown word and the vocabulary
     decode(ids) -> str              ids to words (padding included)
     words(ids) -> list[str]         one word per id, for axis labels

@@ -37,6 +37,7 @@ class TrainConfig:
     eval_batches: int = 20
     seed: int = 1337
     bf16: bool | None = False  # None: use bfloat16 autocast where the hardware is fast at it
+    compile: bool = False  # True: torch.compile the model (minutes to start on a small CPU; pays off on GPUs)
 
     def __post_init__(self) -> None:
         if self.steps < 0 or self.batch_size < 1 or self.eval_every < 1 or self.eval_batches < 1:
@@ -125,6 +126,7 @@ def train(model: nn.Module, data: TokenData, cfg: TrainConfig | None = None, *, 
     block_size = model.config.block_size
     g = torch.Generator().manual_seed(cfg.seed)
     optimizer = make_optimizer(model, cfg)
+    forward = torch.compile(model) if cfg.compile else model  # shares the weights with model
     use_bf16 = cfg.bf16 if cfg.bf16 is not None else autocast_dtype(device) is not None
     amp = torch.autocast(device.type, dtype=torch.bfloat16) if use_bf16 else nullcontext()
 
@@ -152,7 +154,7 @@ def train(model: nn.Module, data: TokenData, cfg: TrainConfig | None = None, *, 
                 group["lr"] = lr
             x, y = data.batch("train", cfg.batch_size, block_size, g, device)
             with amp:
-                _, loss = model(x, y)
+                _, loss = forward(x, y)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             if cfg.grad_clip:

@@ -1,0 +1,88 @@
+"""Execute every notebook in notebooks/ in order and print how long each took.
+
+    python benchmarks/notebook_times.py                  # runs copies in a temporary folder
+    python benchmarks/notebook_times.py --inplace        # writes the executed notebooks back
+    python benchmarks/notebook_times.py 10-train-a-gpt   # only the notebooks whose name contains this
+
+Prints a Markdown table (notebook, seconds, limit, ok) and the total, ready to paste into the README.
+Limits: each notebook under 120 s, notebook 10 under 240 s, the whole series under 12 minutes.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+LIMIT_S = 120.0
+LIMITS_S = {"10": 240.0}  # notebook number -> its own limit
+TOTAL_LIMIT_S = 12 * 60.0
+
+
+def execute(path: Path, timeout: int) -> tuple[float, str]:
+    """Run one notebook where it lies (its folder is the working directory); (seconds, error or "")."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    start = time.perf_counter()
+    error = ""
+    try:
+        client.execute()
+    except CellExecutionError as e:
+        error = str(e).strip().splitlines()[-1][:120]
+    except Exception as e:  # a timeout or a dead kernel: report it, keep timing the others
+        error = f"{type(e).__name__}: {str(e).strip()[:120]}"
+    seconds = time.perf_counter() - start
+    nbformat.write(nb, path)
+    return seconds, error
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("only", nargs="*", help="run only notebooks whose file name contains one of these")
+    parser.add_argument("--inplace", action="store_true", help="execute the notebooks in notebooks/ themselves")
+    parser.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds (default 900)")
+    args = parser.parse_args()
+
+    paths = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    if args.only:
+        paths = [p for p in paths if any(s in p.name for s in args.only)]
+    if not paths:
+        print(f"no notebooks found in {NOTEBOOKS}")
+        return 1
+    workdir = None
+    if not args.inplace:  # copy the whole folder so notebooks find the files beside them
+        workdir = Path(tempfile.mkdtemp(prefix="gptlab-notebooks-"))
+        shutil.copytree(NOTEBOOKS, workdir / "notebooks")
+        paths = [workdir / "notebooks" / p.name for p in paths]
+
+    rows = []
+    try:
+        for path in paths:
+            print(f"running {path.name} ...", file=sys.stderr, flush=True)
+            seconds, error = execute(path, args.timeout)
+            limit = LIMITS_S.get(path.name[:2], LIMIT_S)
+            rows.append((path.name, seconds, limit, error))
+    finally:
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    total = sum(r[1] for r in rows)
+    print("| notebook | seconds | limit | ok |")
+    print("| --- | ---: | ---: | --- |")
+    for name, seconds, limit, error in rows:
+        ok = "error: " + error if error else ("yes" if seconds <= limit else "TOO SLOW")
+        print(f"| {name} | {seconds:.0f} | {limit:.0f} | {ok} |")
+    print(f"| **total** | **{total:.0f}** | {TOTAL_LIMIT_S:.0f} | {'yes' if total <= TOTAL_LIMIT_S else 'TOO SLOW'} |")
+    failed = any(r[3] for r in rows)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
