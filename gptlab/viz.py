@@ -22,6 +22,62 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 
 # name -> (notebook that draws it, alt text). Add an entry before saving a new figure.
 FIGURES: dict[str, tuple[str, str]] = {
+    "gpt-3-metric-groups.png": ("11-scale.ipynb", "GPT-3's 175,181,291,520 weights in eight groups as horizontal bars: "
+                                "embedding and unembedding 617,558,016 each, key, query, value and output "
+                                "14,495,514,624 each, up- and down-projection 57,982,058,496 each."),
+    "relu-vs-gelu.png": ("07-mlp-block.ipynb", "ReLU and GELU (tanh approximation) on -4..4: both are zero far left "
+                         "and the identity far right; ReLU has a sharp corner at 0, GELU bends smoothly and dips "
+                         "slightly below zero (lowest about -0.17 near z = -0.75)."),
+    "prenorm-vs-postnorm.png": ("07-mlp-block.ipynb", "Validation loss against step for a pre-norm and a post-norm "
+                                "4-layer character model trained without warmup at learning rate 0.01: the pre-norm "
+                                "curve falls steadily, the post-norm curve stays high."),
+    "depth-loss.png": ("07-mlp-block.ipynb", "Validation loss of 1-, 2- and 4-layer character models against step "
+                       "(left) and against measured training time (right): the 2- and 4-layer curves end well below "
+                       "the 1-layer curve and close to each other."),
+    "output-matrix-heads.png": ("06-multi-head-attention.ipynb", "The layer-0 output matrix of the trained "
+                                "Shakespeare model as a diverging heatmap, split by vertical lines into four 32-column "
+                                "blocks labelled head 0 to head 3: each block is one head's value-up map."),
+    "head-roles.png": ("06-multi-head-attention.ipynb", "A heatmap with the 16 heads of the trained model as rows and 12 "
+                       "kinds of key as columns (itself, 1/2/3 back, spaces, newlines, ...): a few cells are bright "
+                       "(layer-0 heads on '1 back' and '2 back', layer-1 heads on 'newlines'), most are dark."),
+    "head-patterns-grid.png": ("06-multi-head-attention.ipynb", "A 4 by 4 grid of the trained model's attention "
+                               "patterns on 'ROMEO:' newline 'But soft, what light through yonder window breaks?': "
+                               "layer-0 heads show thin diagonals just below the main one, a layer-1 head a bright "
+                               "column at the newline, later heads are diffuse."),
+    "gpt-flow.png": ("00-the-flow.ipynb", "The flow of a GPT as eight boxes: tokens, embeddings, attention, MLP "
+                     "(attention and MLP framed as a block repeated N times), last vector, unembedding, softmax, "
+                     "sample, with an arrow from sample back to tokens: the new token is appended and it all runs "
+                     "again. Boxes holding learned weights are blue."),
+    "illustrate-q-k.png": ("03-queries-and-keys.ipynb", "A trained single query/key head on 'a fluffy blue creature "
+                           "sees the big red dog': left, the scaled scores q·k/√d_k of every query (row) against "
+                           "every earlier key (column); right, the attention after the softmax. The rows of the "
+                           "nouns 'creature' and 'dog' light up on their own adjectives only."),
+    "embedding-2d.png": ("02-embeddings.ipynb", "The 16-dimensional character embeddings of a bigram model trained "
+                         "on Shakespeare, projected on their two main directions: capitals, lower-case letters "
+                         "and punctuation form three separate groups."),
+    "gpt-3-calculate-output-prob.png": ("08-unembedding-and-softmax.ipynb", "The trained character model's last "
+                                        "vector for 'To be, or not to b' times the unembedding matrix gives one logit "
+                                        "per character; softmax turns the logits into probabilities, with 'e' on top."),
+    "temperature-distributions.png": ("09-temperature-and-sampling.ipynb", "The next-character distribution of the "
+                                      "trained model for one prompt at temperatures 0, 0.5, 1, 1.5 and 2: all mass "
+                                      "on one character at 0, flatter and flatter as the temperature rises."),
+    "attention-pre-softmax.png": ("04-causal-masking.ipynb", "Scaled attention scores of a trained head on 'ROMEO:\\nO, she': "
+                                  "every key after its query is set to -inf (hatched), the rest are ordinary numbers."),
+    "attention-softmax.png": ("04-causal-masking.ipynb", "The same head's pattern after the softmax: zeros above the "
+                              "diagonal, and every row (one query) sums to 1."),
+    "context-size-cost.png": ("04-causal-masking.ipynb", "Entries and fp32 memory of the attention pattern against context "
+                              "length on log-log axes, for one head and for GPT-3's 96 layers x 96 heads, marking 2,048, "
+                              "8k, 32k and 128k tokens."),
+    "value-metrics.png": ("05-values.ipynb", "The value map of one GPT-3 head as blocks: value-down 12,288 x 128 and "
+                          "value-up 128 x 12,288 (3,145,728 weights) next to the full 12,288 x 12,288 matrix "
+                          "(150,994,944 weights) it replaces."),
+    "illustarte-value.png": ("05-values.ipynb", "E + dE = E' for the noun 'creature' in a 2-D projection (axes: the "
+                             "'fluffy' and 'blue' embedding directions): after 'fluffy' the arrow points toward fluffy, "
+                             "after 'blue' toward blue, after both toward both, with no adjective away from both."),
+    "cross-attention.png": ("13-encoder-decoder.ipynb", "The trained date translator's cross-attention for "
+                            "'2024-03-05' -> '5 March 2024', one panel per decoder layer: rows are output tokens, "
+                            "columns input characters; the letters of 'March' read the month digits '03', the day "
+                            "reads '05' and the year reads '2024'."),
 }
 
 
