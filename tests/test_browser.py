@@ -104,9 +104,13 @@ def test_temperature_slider_changes_the_sample(lab, tmp_path):
         handle.focus()
         for _ in range(5):
             handle.press("ArrowRight")
+        # The HTML widget re-renders its <pre> on every update, so look it up afresh each time.
         page.wait_for_function(
-            "([el, old]) => el.innerText !== old",
-            arg=[shown.element_handle(), before], timeout=60_000)
+            """([area, old]) => {
+                const pre = area.querySelector('pre.gptlab-continuation');
+                return pre !== null && pre.innerText !== old;
+            }""",
+            arg=[widget_area.element_handle(), before], timeout=60_000)
         after = shown.inner_text()
         value_after = slider.locator(".widget-readout").inner_text()
         page.screenshot(path=str(ARTIFACTS / "browser-09-temperature.png"), full_page=False)
