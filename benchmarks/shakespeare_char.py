@@ -31,7 +31,7 @@ from gptlab.device import autocast_dtype
 from gptlab.model import GPT
 from gptlab.pretrained import RECIPE
 from gptlab.tokenizers import CharTokenizer
-from gptlab.train import estimate_loss, lr_at, make_optimizer
+from gptlab.train import estimate_loss, lr_at, make_optimizer, train_step
 
 
 @torch.no_grad()
@@ -93,17 +93,8 @@ def main() -> None:
     step, elapsed, loss_value = 0, 0.0, math.nan
     while elapsed < args.seconds:
         lr = lr_at(step, schedule)
-        for group in optimizer.param_groups:
-            group["lr"] = lr
         x, y = data.batch("train", cfg.batch_size, config.block_size, g)
-        with amp:
-            _, loss = forward(x, y)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        if cfg.grad_clip:
-            torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-        optimizer.step()
-        loss_value = loss.item()
+        loss_value = train_step(model, optimizer, x, y, lr, cfg.grad_clip, amp, forward)
         step += 1
         elapsed = time.perf_counter() - start
         # steps that fit in the budget at the speed so far; the cosine ends there

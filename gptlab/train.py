@@ -92,6 +92,24 @@ class History:
         return {k: v for k, v in self.__dict__.items()}
 
 
+def train_step(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor, lr: float,
+               grad_clip: float = 1.0, amp=None, forward: nn.Module | None = None) -> float:
+    """One step of the loop: forward, compare with targets, backpropagate, clip, update. Returns the loss.
+
+    `forward` is what computes the loss (a torch.compile'd model, say); it defaults to `model`.
+    """
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    with amp if amp is not None else nullcontext():
+        _, loss = (forward or model)(x, y)
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    if grad_clip:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), grad_clip)
+    optimizer.step()
+    return loss.item()
+
+
 @torch.no_grad()
 def estimate_loss(model: nn.Module, data: TokenData, batch_size: int, batches: int = 20, seed: int = 0,
                   splits: tuple[str, ...] = ("train", "val")) -> dict[str, float]:
@@ -150,17 +168,8 @@ def train(model: nn.Module, data: TokenData, cfg: TrainConfig | None = None, *, 
                 evaluate(step)
                 start = time.perf_counter()
             lr = lr_at(step, cfg)
-            for group in optimizer.param_groups:
-                group["lr"] = lr
             x, y = data.batch("train", cfg.batch_size, block_size, g, device)
-            with amp:
-                _, loss = forward(x, y)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            if cfg.grad_clip:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            optimizer.step()
-            loss_value = loss.item()
+            loss_value = train_step(model, optimizer, x, y, lr, cfg.grad_clip, amp, forward)
             if not math.isfinite(loss_value):
                 raise FloatingPointError(f"loss became {loss_value} at step {step}; lower the learning rate "
                                          f"(now {lr:.2g}) or the gradient clip.")
