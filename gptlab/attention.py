@@ -25,16 +25,19 @@ def attention_scores(q: torch.Tensor, k: torch.Tensor, scale: bool = True) -> to
     return scores / math.sqrt(q.size(-1)) if scale else scores
 
 
-def causal_mask(T: int, device: torch.device | str | None = None) -> torch.Tensor:
-    """(T, T) boolean, True where query i may look at key j, i.e. j <= i (notebook 04)."""
-    return torch.ones(T, T, dtype=torch.bool, device=device).tril()
+def causal_mask(T: int, device: torch.device | str | None = None, past: int = 0) -> torch.Tensor:
+    """(T, past + T) boolean, True where query i may look at key j, i.e. j <= i (notebook 04).
+
+    `past` counts keys from earlier tokens that come before these T queries (a KVCache holds them):
+    query i is then token past + i and sees keys 0..past + i.
+    """
+    return torch.ones(T, past + T, dtype=torch.bool, device=device).tril(diagonal=past)
 
 
 def mask_future(scores: torch.Tensor) -> torch.Tensor:
     """Set every score of a key later than its query to -inf, so softmax gives it exactly 0."""
     Tq, Tk = scores.shape[-2:]
-    allowed = torch.ones(Tq, Tk, dtype=torch.bool, device=scores.device).tril(diagonal=Tk - Tq)
-    return scores.masked_fill(~allowed, float("-inf"))
+    return scores.masked_fill(~causal_mask(Tq, scores.device, past=Tk - Tq), float("-inf"))
 
 
 def attention_pattern(q: torch.Tensor, k: torch.Tensor, causal: bool = True) -> torch.Tensor:
@@ -63,6 +66,33 @@ def merge_heads(x: torch.Tensor) -> torch.Tensor:
     return x.transpose(1, 2).reshape(B, T, nh * hs)
 
 
+class KVCache:
+    """The keys and values of the tokens a model has read so far: one (B, nh, T, hs) pair per layer.
+
+    A token's key and value depend only on it and the tokens before it, so while a sequence grows
+    they never change. Generation keeps them here and runs the model on the newest token alone,
+    instead of re-reading the whole context for every new token (notebook 09).
+    """
+
+    def __init__(self) -> None:
+        self.keys: list[torch.Tensor] = []
+        self.values: list[torch.Tensor] = []
+
+    def __len__(self) -> int:
+        """How many tokens are cached."""
+        return self.keys[0].size(2) if self.keys else 0
+
+    def extend(self, layer: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Append new keys and values of `layer` (B, nh, T_new, hs); return all of that layer's so far."""
+        if layer == len(self.keys):
+            self.keys.append(k)
+            self.values.append(v)
+        else:
+            self.keys[layer] = torch.cat([self.keys[layer], k], dim=2)
+            self.values[layer] = torch.cat([self.values[layer], v], dim=2)
+        return self.keys[layer], self.values[layer]
+
+
 class CausalSelfAttention(nn.Module):
     """Multi-head masked self-attention, GPT-2 style (notebooks 03-06).
 
@@ -85,17 +115,32 @@ class CausalSelfAttention(nn.Module):
         q, k, v = self.c_attn(x).split(self.n_embd, dim=2)
         return split_heads(q, self.n_head), split_heads(k, self.n_head), split_heads(v, self.n_head)
 
-    def forward(self, x: torch.Tensor, cache: dict[str, torch.Tensor] | None = None, name: str = "attn") -> torch.Tensor:
+    def forward(self, x: torch.Tensor, cache: dict[str, torch.Tensor] | None = None, name: str = "attn",
+                kv_cache: KVCache | None = None, layer: int = 0) -> torch.Tensor:
         """x: (B, T, C) -> the change to add to the residual stream, (B, T, C).
 
         With a `cache` dict, take the explicit path and record q, k, v, pattern and the heads' output
         under `name` (e.g. "blocks.0.attn.pattern", shape (B, nh, T, T)).
+        With a `kv_cache`, x holds only the newest tokens: their keys and values are appended to
+        layer `layer`'s and the queries attend to every cached token as well.
         """
         q, k, v = self.qkv(x)  # (B, nh, T, hs)
+        if kv_cache is not None:
+            k, v = kv_cache.extend(layer, k, v)  # (B, nh, past + T, hs)
+        Tq, Tk = q.size(2), k.size(2)
         if cache is None:
-            y = F.scaled_dot_product_attention(
-                q, k, v, dropout_p=self.dropout if self.training else 0.0, is_causal=True
-            )
+            dropout_p = self.dropout if self.training else 0.0
+            # one new token sees every key: no mask; otherwise the causal mask, shifted past the cache
+            mask = None if Tq == 1 or Tq == Tk else causal_mask(Tq, q.device, past=Tk - Tq)
+            causal = Tq == Tk and Tq > 1
+            if q.device.type == "cpu" and torch.is_autocast_enabled("cpu"):
+                # PyTorch's CPU attention kernel is 3-4x slower in bfloat16 than in float32 at these
+                # sizes (benchmarks/README.md), so under CPU autocast it runs in float32.
+                with torch.autocast("cpu", enabled=False):
+                    y = F.scaled_dot_product_attention(q.float(), k.float(), v.float(), attn_mask=mask,
+                                                       dropout_p=dropout_p, is_causal=causal).to(q.dtype)
+            else:
+                y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p, is_causal=causal)
         else:
             pattern = attention_pattern(q, k, causal=True)  # (B, nh, T, T)
             y = self.attn_dropout(pattern) @ v  # (B, nh, T, hs)

@@ -8,6 +8,9 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 
+ACTIVATIONS = ("gelu", "gelu_tanh", "relu")
+
+
 @dataclass(frozen=True)
 class GPTConfig:
     """Hyper-parameters of a decoder-only Transformer.
@@ -19,6 +22,8 @@ class GPTConfig:
     n_embd: width of every embedding vector and of the residual stream (C).
     dropout: probability of zeroing activations during training.
     bias: whether Linear layers and LayerNorms carry a bias, as GPT-2's do.
+    activation: the MLP's nonlinearity: "gelu" (exact, via erf), "gelu_tanh" (the tanh approximation
+        GPT-2 and GPT-3 were trained with; differs from exact by under 0.0005) or "relu" (2017).
     """
 
     block_size: int = 64
@@ -28,6 +33,7 @@ class GPTConfig:
     n_embd: int = 128
     dropout: float = 0.0
     bias: bool = True
+    activation: str = "gelu"
 
     def __post_init__(self) -> None:
         for name in ("block_size", "vocab_size", "n_layer", "n_head", "n_embd"):
@@ -39,6 +45,8 @@ class GPTConfig:
                 f"n_embd={self.n_embd} is not divisible by n_head={self.n_head}: every head must get "
                 f"the same width. Pick n_embd as a multiple of n_head (e.g. {self.n_head * max(1, self.n_embd // self.n_head)})."
             )
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {ACTIVATIONS}, got {self.activation!r}.")
         if not 0.0 <= self.dropout < 1.0:
             raise ValueError(f"dropout must lie in [0, 1), got {self.dropout!r}.")
 
@@ -73,7 +81,8 @@ PRESETS: dict[str, GPTConfig] = {
     # The Shakespeare character model that notebooks 06-12 train (vocabulary set by the tokenizer).
     "shakespeare_char": GPTConfig(block_size=64, vocab_size=65, n_layer=4, n_head=4, n_embd=128),
     # GPT-2 small, 124,439,808 parameters.
-    "gpt2": GPTConfig(block_size=1024, vocab_size=50257, n_layer=12, n_head=12, n_embd=768),
+    "gpt2": GPTConfig(block_size=1024, vocab_size=50257, n_layer=12, n_head=12, n_embd=768, activation="gelu_tanh"),
     # GPT-3 175B: for counting only, never allocate it.
-    "gpt3": GPTConfig(block_size=2048, vocab_size=50257, n_layer=96, n_head=96, n_embd=12288),
+    "gpt3": GPTConfig(block_size=2048, vocab_size=50257, n_layer=96, n_head=96, n_embd=12288,
+                      activation="gelu_tanh"),
 }

@@ -17,15 +17,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .attention import CausalSelfAttention
+from .attention import CausalSelfAttention, KVCache
 from .config import GPTConfig
 from .mlp import MLP
 
 ModuleFactory = Callable[[GPTConfig], nn.Module]
 
 
-def _accepts_cache(module: nn.Module) -> bool:
-    return "cache" in inspect.signature(module.forward).parameters
+def _accepts(module: nn.Module, argument: str) -> bool:
+    return argument in inspect.signature(module.forward).parameters
 
 
 @torch.compiler.disable  # data-dependent: runs eagerly, so torch.compile needs no graph break warning here
@@ -45,7 +45,11 @@ class Block(nn.Module):
         self.ln_2 = nn.LayerNorm(config.n_embd, bias=config.bias)
         self.mlp = (mlp or MLP)(config)
 
-    def forward(self, x: torch.Tensor, cache: dict[str, torch.Tensor] | None = None, name: str = "block") -> torch.Tensor:
+    def forward(self, x: torch.Tensor, cache: dict[str, torch.Tensor] | None = None, name: str = "block",
+                kv_cache: KVCache | None = None, layer: int = 0) -> torch.Tensor:
+        if kv_cache is not None:
+            x = x + self.attn(self.ln_1(x), kv_cache=kv_cache, layer=layer)
+            return x + self.mlp(self.ln_2(x))
         if cache is None:
             x = x + self.attn(self.ln_1(x))
             return x + self.mlp(self.ln_2(x))
@@ -58,7 +62,7 @@ class Block(nn.Module):
 
 def _run(module: nn.Module, x: torch.Tensor, cache: dict, name: str) -> torch.Tensor:
     # A learner's own module may not know about caches: run it plainly then.
-    return module(x, cache=cache, name=name) if _accepts_cache(module) else module(x)
+    return module(x, cache=cache, name=name) if _accepts(module, "cache") else module(x)
 
 
 class GPT(nn.Module):
@@ -100,8 +104,16 @@ class GPT(nn.Module):
     def device(self) -> torch.device:
         return self.transformer.wte.weight.device
 
-    def check_input(self, idx: torch.Tensor, targets: torch.Tensor | None = None) -> None:
-        """Raise a ValueError that says what to do, before any heavy work, when idx cannot be run."""
+    @property
+    def supports_kv_cache(self) -> bool:
+        """True when every block's attention can keep a KVCache (gptlab's can; a learner's may not)."""
+        return all(_accepts(block.attn, "kv_cache") for block in self.transformer.h)
+
+    def check_input(self, idx: torch.Tensor, targets: torch.Tensor | None = None, past: int = 0) -> None:
+        """Raise a ValueError that says what to do, before any heavy work, when idx cannot be run.
+
+        `past` is how many tokens a KVCache already holds before idx.
+        """
         if not isinstance(idx, torch.Tensor):
             raise TypeError(f"idx must be a torch.Tensor of token ids, got {type(idx).__name__}; "
                             "use torch.tensor([ids]).")
@@ -116,6 +128,10 @@ class GPT(nn.Module):
         if T > self.config.block_size:
             raise ValueError(f"sequence of {T} tokens is longer than the context of {self.config.block_size}; "
                              f"keep the last {self.config.block_size} tokens (idx[:, -block_size:]).")
+        if past + T > self.config.block_size:
+            raise ValueError(f"the KV cache holds {past} tokens and idx adds {T}: {past + T} is more than the context "
+                             f"of {self.config.block_size}. Start a new KVCache and run the last "
+                             f"{self.config.block_size} tokens.")
         if idx.device != self.device:
             raise ValueError(f"idx is on {idx.device} but the model is on {self.device}; use idx.to(model.device).")
         lo, hi = _token_range(idx)
@@ -127,20 +143,31 @@ class GPT(nn.Module):
             raise ValueError(f"targets shape {tuple(targets.shape)} must equal idx shape {tuple(idx.shape)}.")
 
     def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None,
-                cache: dict[str, torch.Tensor] | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+                cache: dict[str, torch.Tensor] | None = None,
+                kv_cache: KVCache | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """idx: (B, T) token ids -> (logits (B, T, V), loss or None).
 
         loss is the mean cross-entropy of predicting targets[b, t] from idx[b, : t + 1].
         Pass a dict as `cache` to record named activations (see `run_with_cache`).
+        Pass a KVCache as `kv_cache` to continue a sequence: idx then holds only the tokens that follow
+        the cached ones, and their keys and values are added to the cache (see sample.Reader).
         """
-        self.check_input(idx, targets)
+        if kv_cache is not None and cache is not None:
+            raise ValueError("pass either cache (to record activations) or kv_cache (to generate), not both.")
+        if kv_cache is not None and not self.supports_kv_cache:
+            raise ValueError("this model's attention modules take no kv_cache argument; run it without one.")
+        past = len(kv_cache) if kv_cache is not None else 0
+        self.check_input(idx, targets, past)
         T = idx.size(1)
-        pos = torch.arange(T, device=idx.device)
+        pos = torch.arange(past, past + T, device=idx.device)
         x = self.transformer.drop(self.transformer.wte(idx) + self.transformer.wpe(pos))  # (B, T, C)
         if cache is not None:
             cache["embed"] = x
         for i, block in enumerate(self.transformer.h):
-            x = block(x, cache=cache, name=f"blocks.{i}") if cache is not None else block(x)
+            if cache is not None:
+                x = block(x, cache=cache, name=f"blocks.{i}")
+            else:
+                x = block(x, kv_cache=kv_cache, layer=i) if kv_cache is not None else block(x)
         x = self.transformer.ln_f(x)
         if cache is not None:
             cache["ln_f"] = x
@@ -170,8 +197,12 @@ class GPT(nn.Module):
     def from_hf_state_dict(cls, state_dict: dict[str, torch.Tensor], config: GPTConfig) -> "GPT":
         """A GPT holding the weights of a Hugging Face GPT2LMHeadModel state dict.
 
-        GPT-2's checkpoints store Linear weights as (in, out) ("Conv1D"); ours are (out, in).
+        GPT-2's checkpoints store Linear weights as (in, out) ("Conv1D"); ours are (out, in). GPT-2 was
+        trained with the tanh form of GELU, so config.activation must be "gelu_tanh" (the "gpt2" preset's).
         """
+        if config.activation != "gelu_tanh":
+            raise ValueError(f"GPT-2's weights expect activation='gelu_tanh', the config has {config.activation!r}; "
+                             "use GPTConfig.preset('gpt2', ...) or config.replace(activation='gelu_tanh').")
         model = cls(config)
         ours = model.state_dict()
         transposed = ("attn.c_attn.weight", "attn.c_proj.weight", "mlp.c_fc.weight", "mlp.c_proj.weight")

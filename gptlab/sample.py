@@ -10,6 +10,8 @@ from typing import Iterator, Sequence
 import torch
 from torch import nn
 
+from .attention import KVCache
+
 
 def check_sampling(temperature: float, top_k: int | None, top_p: float | None, vocab_size: int | None = None) -> None:
     """Raise ValueError, saying what to pass instead, for settings that have no meaning."""
@@ -107,6 +109,44 @@ def _as_prompt(prompt: Sequence[int] | torch.Tensor, device: torch.device) -> to
     return idx
 
 
+class Reader:
+    """Feeds a growing sequence to a model and holds the logits for its next token.
+
+    While the sequence fits in the context, the keys and values of the tokens already read stay in a
+    KVCache, so each new token costs the work of one position. Once the sequence outgrows block_size
+    the window slides: with learned position embeddings every token then sits at a new position, so
+    the model re-reads the last block_size tokens for each new one (what generation did before KV
+    caches). Models whose attention takes no kv_cache (a learner's own) always re-read the window.
+
+        reader = Reader(model, idx)       # idx: (B, T), T <= block_size
+        reader.logits                     # (B, V): scores for the token after idx
+        reader.append(next_ids)           # next_ids: (B,)
+    """
+
+    def __init__(self, model: nn.Module, idx: torch.Tensor):
+        self.model = model
+        self.block_size = model.config.block_size
+        self.idx = idx
+        self.kv_cache = KVCache() if getattr(model, "supports_kv_cache", False) else None
+        self.logits = self._read(idx[:, -self.block_size:])
+
+    def _read(self, new: torch.Tensor) -> torch.Tensor:
+        if self.kv_cache is None:
+            logits, _ = self.model(new)
+        else:
+            logits, _ = self.model(new, kv_cache=self.kv_cache)
+        return logits[:, -1, :]
+
+    def append(self, nxt: torch.Tensor) -> None:
+        """Add one token per sequence, nxt: (B,), and compute the logits for the one after it."""
+        self.idx = torch.cat([self.idx, nxt[:, None]], dim=1)
+        if self.kv_cache is not None and self.idx.size(1) <= self.block_size:
+            self.logits = self._read(nxt[:, None])
+        else:
+            self.kv_cache = None  # the window slides from here on: every position changes
+            self.logits = self._read(self.idx[:, -self.block_size:])
+
+
 @torch.no_grad()
 def generate_stream(model: nn.Module, prompt: Sequence[int] | torch.Tensor, max_new_tokens: int,
                     temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
@@ -115,7 +155,7 @@ def generate_stream(model: nn.Module, prompt: Sequence[int] | torch.Tensor, max_
     """Yield new tokens one at a time, each of shape (B,).
 
     The model sees at most block_size tokens: as text grows past the context, the oldest tokens slide
-    out of view (they stay in the output). A prompt longer than the context raises ValueError unless
+    out of view (they stay in the output). A Reader keeps keys and values while the text fits. A prompt longer than the context raises ValueError unless
     crop_prompt=True, which keeps its last block_size tokens. Generation stops early once every
     sequence has produced `stop_token`.
     """
@@ -136,16 +176,16 @@ def generate_stream(model: nn.Module, prompt: Sequence[int] | torch.Tensor, max_
     model.eval()
     done = torch.zeros(idx.size(0), dtype=torch.bool, device=idx.device)
     try:
-        for _ in range(max_new_tokens):
-            logits, _ = model(idx[:, -block_size:])
-            nxt = sample_next(logits[:, -1, :], temperature, top_k, top_p, generator)  # (B,)
+        reader = Reader(model, idx) if max_new_tokens else None
+        for i in range(max_new_tokens):
+            nxt = sample_next(reader.logits, temperature, top_k, top_p, generator)  # (B,)
             if stop_token is not None:
                 nxt = torch.where(done, torch.full_like(nxt, stop_token), nxt)
                 done |= nxt == stop_token
-            idx = torch.cat([idx, nxt[:, None]], dim=1)
             yield nxt
-            if stop_token is not None and bool(done.all()):
+            if (stop_token is not None and bool(done.all())) or i == max_new_tokens - 1:
                 break
+            reader.append(nxt)
     finally:
         model.train(was_training)
 

@@ -36,7 +36,7 @@ class TrainConfig:
     eval_every: int = 200
     eval_batches: int = 20
     seed: int = 1337
-    bf16: bool | None = False  # None: use bfloat16 autocast where the hardware is fast at it
+    bf16: bool | None = None  # None: bfloat16 autocast where the hardware is fast at it (see device.autocast_dtype)
     compile: bool = False  # True: torch.compile the model (minutes to start on a small CPU; pays off on GPUs)
 
     def __post_init__(self) -> None:

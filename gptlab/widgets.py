@@ -37,27 +37,27 @@ def generation_steps(model, tokenizer, prompt: str, n_tokens: int, temperature: 
     next tokens under the model's own distribution (temperature 1), and "chosen" (the id appended,
     greedy when temperature is 0, else sampled with a generator seeded by `seed`).
     """
-    from .sample import sample_next
+    from .sample import Reader, sample_next
 
     ids = tokenizer.encode(prompt)
     if not ids:
         raise ValueError("the prompt is empty: type at least one character.")
     block_size = model.config.block_size
     generator = torch.Generator().manual_seed(seed)
-    idx = torch.tensor([ids], dtype=torch.long, device=model.device)
+    idx = torch.tensor([ids[-block_size:]], dtype=torch.long, device=model.device)
     was_training = model.training
     model.eval()
     records = []
-    for _ in range(n_tokens):
-        context = idx[:, -block_size:]
-        logits, _ = model(context)
-        last = logits[0, -1].float()
+    reader = Reader(model, idx)
+    for step in range(n_tokens):
+        last = reader.logits[0].float()
         probs = torch.softmax(last, dim=-1)
         p, i = probs.topk(min(top, probs.numel()))
         chosen = int(sample_next(last, temperature, generator=generator))
-        records.append({"context": context[0].tolist(), "candidates": list(zip(i.tolist(), p.tolist())),
+        records.append({"context": reader.idx[0, -block_size:].tolist(), "candidates": list(zip(i.tolist(), p.tolist())),
                         "chosen": chosen, "p_chosen": float(probs[chosen])})
-        idx = torch.cat([idx, torch.tensor([[chosen]], device=idx.device)], dim=1)
+        if step < n_tokens - 1:
+            reader.append(torch.tensor([chosen], device=idx.device))
     model.train(was_training)
     return records
 

@@ -25,7 +25,8 @@ def test_bf16_auto_follows_the_hardware(tiny_config, monkeypatch):
     real_autocast = torch.autocast
 
     def spy(*args, **kwargs):
-        seen.append(kwargs.get("dtype"))
+        if kwargs.get("enabled", True):  # attention switches autocast off around its float32 kernel
+            seen.append(kwargs.get("dtype"))
         return real_autocast(*args, **kwargs)
 
     monkeypatch.setattr(torch, "autocast", spy)
@@ -33,6 +34,28 @@ def test_bf16_auto_follows_the_hardware(tiny_config, monkeypatch):
           progress=False)
     expected = [torch.bfloat16] if autocast_dtype(torch.device("cpu")) is not None else []
     assert seen == expected
+
+
+def test_cpu_autocast_keeps_attention_in_float32(tiny_config, monkeypatch):
+    import gptlab.attention
+
+    seen = []
+    real_sdpa = gptlab.attention.F.scaled_dot_product_attention
+
+    def spy(q, k, v, **kwargs):
+        seen.append(q.dtype)
+        return real_sdpa(q, k, v, **kwargs)
+
+    monkeypatch.setattr(gptlab.attention.F, "scaled_dot_product_attention", spy)
+    model = GPT(tiny_config).eval()
+    idx = torch.randint(0, tiny_config.vocab_size, (2, 16))
+    with torch.no_grad():
+        plain, _ = model(idx)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            mixed, _ = model(idx)
+    assert seen == [torch.float32] * (2 * tiny_config.n_layer)  # never the slow bf16 CPU kernel
+    assert mixed.dtype == torch.bfloat16  # the matmuls around it did run in bfloat16
+    assert torch.allclose(mixed.float(), plain, atol=0.05)
 
 
 def test_compile_option_trains_the_same_weights(tiny_config, monkeypatch):
