@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from typing import Callable
@@ -25,7 +26,15 @@ ModuleFactory = Callable[[GPTConfig], nn.Module]
 
 
 def _accepts(module: nn.Module, argument: str) -> bool:
-    return argument in inspect.signature(module.forward).parameters
+    """Whether module.forward takes `argument` (a learner's own module may not)."""
+    return argument in _forward_parameters(module.forward.__func__ if hasattr(module.forward, "__func__")
+                                           else module.forward)
+
+
+@functools.lru_cache(maxsize=256)
+def _forward_parameters(forward: Callable) -> frozenset[str]:
+    # inspect.signature costs tens of microseconds: too much to pay in every generation step
+    return frozenset(inspect.signature(forward).parameters)
 
 
 @torch.compiler.disable  # data-dependent: runs eagerly, so torch.compile needs no graph break warning here

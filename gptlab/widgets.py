@@ -7,11 +7,19 @@ widget, never a traceback.
 """
 from __future__ import annotations
 
+import asyncio
+import html
+import io
+import time
+from typing import Iterator
+
 import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from IPython.display import display
+from IPython.display import Image, display
+
+WIDGET_DPI = 100  # pixels per inch of a widget's picture
 
 
 def show_error(out: w.Output, error: Exception) -> None:
@@ -19,6 +27,73 @@ def show_error(out: w.Output, error: Exception) -> None:
     out.clear_output(wait=True)
     with out:
         display(w.HTML(f"<b style='color:#D55E00'>{type(error).__name__}:</b> {error}"))
+
+
+def show_figure(fig: plt.Figure) -> None:
+    """Show a matplotlib figure in the current output as one PNG, then close it.
+
+    In a notebook set to 'retina', plt.show() draws a figure twice (once to find its tight bounding
+    box) at twice the resolution, four times the pixels: 3x slower. A widget redraws whenever a control
+    moves, so it draws once at WIDGET_DPI instead (benchmarks/widget_latency.py measures both).
+    """
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=WIDGET_DPI)
+    plt.close(fig)
+    display(Image(data=buffer.getvalue()))
+
+
+def signed_bars_html(rows: list[tuple[str, float | None, str]], title: str = "", half_px: int = 110,
+                     bold: int | None = None) -> str:
+    """Horizontal bars that may be negative, as HTML: one row per (label, value, note); value None draws a
+    grey "masked" row. Zero sits in the middle; the longest bar spans half_px."""
+    from .viz import OKABE_ITO
+
+    largest = max((abs(v) for _, v, _ in rows if v is not None), default=1.0) or 1.0
+    lines = [f"<div style='font-weight:bold;margin:2px 0'>{html.escape(title)}</div>"] if title else []
+    for i, (label, value, note) in enumerate(rows):
+        weight = "bold" if i == bold else "normal"
+        if value is None:
+            neg = pos = ""
+            note = note or "masked (future)"
+        else:
+            length = max(1, round(half_px * abs(value) / largest))
+            bar = f"<span style='display:inline-block;width:{length}px;height:12px;background:{OKABE_ITO[0]}'></span>"
+            neg, pos = (bar, "") if value < 0 else ("", bar)
+        lines.append(
+            "<div style='display:flex;align-items:center;font-family:monospace;font-size:12px;height:18px'>"
+            f"<span style='width:7em;text-align:right;padding-right:6px;font-weight:{weight}'>{html.escape(label)}</span>"
+            f"<span style='width:{half_px}px;text-align:right'>{neg}</span>"
+            f"<span style='width:{half_px}px;border-left:1px solid #555'>{pos}</span>"
+            f"<span style='padding-left:6px;color:#555'>{html.escape(note)}</span></div>")
+    return "".join(lines)
+
+
+def heatmap_html(matrix, row_labels: list[str], col_labels: list[str], title: str = "", row_title: str = "",
+                 col_title: str = "", cell_px: int = 13, vmax: float = 1.0) -> str:
+    """A heatmap as an HTML table: one coloured cell per entry (0..vmax, cividis), labels on both axes and
+    each value in the cell's tooltip. Redrawing it costs milliseconds, where a matplotlib picture of
+    a 60 x 60 pattern with its labels costs a fifth of a second."""
+    from matplotlib import colormaps
+
+    from .viz import SEQUENTIAL
+
+    values = np.asarray(matrix, dtype=float)
+    rgba = colormaps[SEQUENTIAL](np.clip(values / vmax, 0.0, 1.0))
+    colours = [["#%02x%02x%02x" % tuple(int(255 * c) for c in px[:3]) for px in row] for row in rgba]
+    esc = [html.escape(label) for label in col_labels]
+    cell = f"width:{cell_px}px;height:{cell_px}px;padding:0;"
+    label = "font:11px monospace;padding:0 3px;text-align:right;"
+    head = "".join(f"<th style='font:11px monospace;padding:0;width:{cell_px}px'>{c}</th>" for c in esc)
+    rows = []
+    for i, row_label in enumerate(row_labels):
+        r = html.escape(row_label)
+        cells = "".join(f"<td style='{cell}background:{colours[i][j]}' title='{r} &#8594; {esc[j]}: "
+                        f"{values[i, j]:.2f}'></td>" for j in range(len(col_labels)))
+        rows.append(f"<tr><th style='{label}'>{r}</th>{cells}</tr>")
+    caption = f"<caption style='font-size:12px;text-align:left'>{html.escape(title)}</caption>" if title else ""
+    return (f"<div style='font-size:11px;color:#555'>rows: {html.escape(row_title)}; columns: {html.escape(col_title)}"
+            f"</div><table style='border-collapse:collapse;line-height:0'>{caption}"
+            f"<tr><th></th>{head}</tr>{''.join(rows)}</table>")
 
 # ---- notebook 00: the flow ------------------------------------------------------------------------------
 
@@ -125,8 +200,6 @@ class GenerationStepper(w.VBox):
     def _show(self) -> None:
         if not self.records:
             return
-        import html
-
         s = self.step.value
         tok = self.tokenizer
         rec = self.records[s]
@@ -187,7 +260,6 @@ def token_pieces(tokenizer, text: str) -> list[tuple[str, int]]:
 
 def tokens_html(pieces: list[tuple[str, int]], show_ids: bool = True) -> str:
     """Tokens as coloured HTML spans (Okabe-Ito backgrounds), each with its id underneath."""
-    import html
 
     spans = []
     for k, (piece, i) in enumerate(pieces):
@@ -217,7 +289,6 @@ class TokenViewer(w.VBox):
         self._update()
 
     def _update(self) -> None:
-        import html
 
         text = self.text.value
         rows, last, errors = [], {"text": text}, {}
@@ -331,6 +402,33 @@ def draw_embedding_map(ax_map: plt.Axes, ax_bar: plt.Axes, coords: torch.Tensor,
     ax_bar.set_title(f"nearest to {labels[index]!r}")
 
 
+def embedding_map_svg(coords: torch.Tensor, labels: list[str], index: int, neighbours: list[int],
+                      shown: list[int] | None = None, width: int = 560, height: int = 340) -> str:
+    """The 2-D projection as a small SVG: every token's label at its place, the chosen one in orange and
+    its neighbours in blue (what draw_embedding_map draws, in a form a browser redraws instantly)."""
+    from .viz import OKABE_ITO
+
+    shown = list(range(len(labels))) if shown is None else shown
+    xy = coords.numpy()[shown]
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    span = np.where(hi - lo > 0, hi - lo, 1.0)
+    margin = 24
+    items = []
+    for (x, y), i in zip(xy, shown):
+        px = margin + (x - lo[0]) / span[0] * (width - 2 * margin)
+        py = height - margin - (y - lo[1]) / span[1] * (height - 2 * margin)  # up is up
+        colour = OKABE_ITO[5] if i == index else OKABE_ITO[0] if i in neighbours else "#737373"
+        weight = "bold" if i == index or i in neighbours else "normal"
+        items.append(f"<text x='{px:.1f}' y='{py:.1f}' fill='{colour}' font-weight='{weight}'>"
+                     f"{html.escape(labels[i])}</text>")
+    title = html.escape(f"2-D projection (PCA): {labels[index]!r} and its neighbours")
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height + 18}' "
+            f"font-family='monospace' font-size='12' text-anchor='middle' dominant-baseline='middle'>"
+            f"<text x='{width / 2}' y='9' font-family='sans-serif' font-size='13'>{title}</text>"
+            f"<g transform='translate(0,18)'><rect x='1' y='1' width='{width - 2}' height='{height - 2}' "
+            f"fill='none' stroke='#bbb'/>{''.join(items)}</g></svg>")
+
+
 def embedding_explorer(matrix: torch.Tensor, labels: list[str], k: int = 8,
                        candidates: list[int] | None = None, start: int | None = None) -> w.VBox:
     """Pick a token: see its k nearest neighbours by cosine similarity and its place in the 2-D projection.
@@ -342,9 +440,10 @@ def embedding_explorer(matrix: torch.Tensor, labels: list[str], k: int = 8,
     shown = list(range(len(labels))) if candidates is None else list(candidates)
     options = [(labels[i], i) for i in shown]
     token = w.Dropdown(options=options, value=start if start is not None else shown[0], description="token")
-    out = w.Output()
-    box = w.VBox([token, out])
-    box.token, box.out, box.last = token, out, {}
+    out = w.Output()  # error messages
+    picture = w.HTML()  # the map and the bars, as SVG and HTML (instant to redraw)
+    box = w.VBox([token, out, picture])
+    box.token, box.out, box.picture, box.last = token, out, picture, {}
 
     def update(*_):
         try:
@@ -353,14 +452,13 @@ def embedding_explorer(matrix: torch.Tensor, labels: list[str], k: int = 8,
             box.last = {"index": i, "label": labels[i], "neighbours": neighbours,
                         "neighbour_labels": [labels[j] for j in neighbours], "similarities": sims,
                         "xy": tuple(round(float(v), 4) for v in coords[i])}
-            out.clear_output(wait=True)
-            with out:
-                fig, (ax_map, ax_bar) = plt.subplots(1, 2, figsize=(9, 3.6), gridspec_kw={"width_ratios": [2, 1]})
-                draw_embedding_map(ax_map, ax_bar, coords, labels, i, neighbours, sims, shown)
-                fig.tight_layout()
-                plt.show()
-                plt.close(fig)  # the picture is shown; free it (outside a notebook show() keeps it open)
+            bars = signed_bars_html([(labels[j], sim, f"{sim:.2f}") for j, sim in zip(neighbours, sims)],
+                                    title=f"nearest to {labels[i]!r} (cosine similarity)", half_px=90)
+            out.clear_output()
+            picture.value = (f"<div style='display:flex;gap:16px;align-items:flex-start'>"
+                             f"{embedding_map_svg(coords, labels, i, neighbours, shown)}<div>{bars}</div></div>")
         except Exception as error:  # noqa: BLE001 - a learner's bad input becomes a message
+            picture.value = ""
             show_error(out, error)
 
     token.observe(update, names="value")
@@ -421,9 +519,10 @@ def query_key_explorer(untrained, trained, sentences: list[str] | None = None) -
     typed = w.Text(value="", placeholder="or type toy words, e.g. 'the fluffy red cat'", description="typed",
                    continuous_update=False, layout=w.Layout(width="420px"))
     token = w.Dropdown(description="token")
-    out = w.Output()
-    box = w.VBox([sentence, typed, token, out])
-    box.sentence, box.typed, box.token, box.out, box.last = sentence, typed, token, out, {}
+    out = w.Output()  # error messages
+    picture = w.HTML()  # the two bar charts, as HTML (instant to redraw)
+    box = w.VBox([sentence, typed, token, out, picture])
+    box.sentence, box.typed, box.token, box.out, box.picture, box.last = sentence, typed, token, out, picture, {}
 
     def current_words() -> list[str]:
         text = typed.value.strip() or sentence.value
@@ -455,15 +554,18 @@ def query_key_explorer(untrained, trained, sentences: list[str] | None = None) -
             rows = {"before training": query_scores(untrained, ids, i), "after training": query_scores(trained, ids, i)}
             box.last = {"sentence": " ".join(ws), "words": ws, "index": i,
                         "before": rows["before training"], "after": rows["after training"]}
-            out.clear_output(wait=True)
-            with out:
-                fig, axes = plt.subplots(1, 2, figsize=(9, 3.2), sharey=False)
-                draw_query_scores(axes, ws, i, rows)
-                fig.tight_layout()
-                plt.show()
-                plt.close(fig)  # the picture is shown; free it (outside a notebook show() keeps it open)
+            panels = []
+            for title, (scores, pattern) in rows.items():
+                bars = [(word, scores[j], f"attention {pattern[j]:.2f}") if j <= i else (word, None, "")
+                        for j, word in enumerate(ws)]
+                panels.append(f"<div>{signed_bars_html(bars, f'{title}: query {ws[i]!r}', bold=i)}</div>")
+            out.clear_output()
+            picture.value = ("<div style='font-size:11px;color:#555'>bar: the score q·k/√d_k of the query "
+                             "against each key; number: the attention weight after softmax</div>"
+                             f"<div style='display:flex;gap:24px'>{''.join(panels)}</div>")
         except Exception as error:  # noqa: BLE001
             box.last = {"error": str(error)}
+            picture.value = ""
             show_error(out, error)
 
     sentence.observe(set_tokens, names="value")
@@ -579,8 +681,8 @@ class ContextCostWidget(w.VBox):
                         title=f"causal pattern, T = {context} (0 to 1)")
                 ax.set_xlabel("key (looked at)")
                 ax.set_ylabel("query (looking)")
-                display(fig)
-                plt.close(fig)
+                fig.tight_layout()
+                show_figure(fig)
             else:
                 display(w.HTML(f"(T = {context:,} is too big to draw: {cost['entries']:,} squares.)"))
 
@@ -652,10 +754,11 @@ class ValueContributionWidget(w.VBox):
         self.sentence = w.Combobox(value=sentence or EXAMPLES[0], options=EXAMPLES, ensure_option=False,
                                    description="sentence", continuous_update=False, layout=w.Layout(width="560px"))
         self.token = w.Dropdown(description="token")
-        self.out = w.Output()
+        self.out = w.Output()  # error messages
+        self.picture = w.HTML()  # the two bar charts, as HTML (instant to redraw)
         self.last: dict = {}
         self._updating = False
-        super().__init__([self.sentence, self.token, self.out])
+        super().__init__([self.sentence, self.token, self.out, self.picture])
         self._set_sentence(self.sentence.value, position)
         self.sentence.observe(lambda change: self._set_sentence(change["new"]), names="value")
         self.token.observe(lambda change: self.show(), names="value")
@@ -667,6 +770,7 @@ class ValueContributionWidget(w.VBox):
             toks = words(encode(sentence))
         except (TypeError, ValueError) as error:
             self.last = {"error": str(error)}
+            self.picture.value = ""
             show_error(self.out, error)
             return
         nouns = [i for i, t in enumerate(toks) if t in NOUNS]
@@ -687,14 +791,19 @@ class ValueContributionWidget(w.VBox):
             info = value_contributions(self.head, self._sentence, self.token.value)
         except ValueError as error:
             self.last = {"error": str(error)}
+            self.picture.value = ""
             show_error(self.out, error)
             return
         self.last = info
-        self.out.clear_output(wait=True)
-        with self.out:
-            axes = draw_value_contributions(info)
-            display(axes[0].figure)
-            plt.close(axes[0].figure)
+        n = info["position"] + 1
+        labels = [f"{i}:{word}" for i, word in enumerate(info["words"][:n])]
+        weights = signed_bars_html([(label, float(a), f"{a:.2f}") for label, a in zip(labels, info["weights"][:n])],
+                                   f"attention of '{info['word']}' (row of the pattern)", half_px=90, bold=n - 1)
+        parts = signed_bars_html([(label, float(a), f"{a:+.2f}") for label, a in zip(labels, info["along"][:n])],
+                                 f"each token's part of dE (along dE; sum = |dE| = {info['dE_norm']:.2f})",
+                                 half_px=90, bold=n - 1)
+        self.out.clear_output()
+        self.picture.value = f"<div style='display:flex;gap:24px'><div>{weights}</div><div>{parts}</div></div>"
 
 
 def value_widget(head, sentence: str | None = None, position: int | None = None) -> ValueContributionWidget:
@@ -760,10 +869,11 @@ class HeadPatternWidget(w.VBox):
         # a Textarea, so a learner can type the newline that ends a speaker's name
         self.text = w.Textarea(value=text, description="text", continuous_update=False,
                                layout=w.Layout(width="95%", height="4em"))
-        self.out = w.Output()
+        self.out = w.Output()  # error messages
+        self.picture = w.HTML()  # the pattern, as an HTML heatmap (instant to redraw)
         self.last: dict = {}
         self._patterns: tuple[str, np.ndarray] | None = None
-        super().__init__([w.HBox([self.layer, self.head]), self.text, self.out])
+        super().__init__([w.HBox([self.layer, self.head]), self.text, self.out, self.picture])
         for control in (self.layer, self.head, self.text):
             control.observe(self.update, names="value")
         self.update()
@@ -780,19 +890,17 @@ class HeadPatternWidget(w.VBox):
             pattern = self.patterns_for(text)[self.layer.value, self.head.value]
         except Exception as error:  # noqa: BLE001 - a learner's bad input becomes a message
             self.last = {"error": str(error)}
+            self.picture.value = ""
             show_error(self.out, error)
             return
         chars = list(text)
         self.last = {"layer": self.layer.value, "head": self.head.value, "text": text, "chars": chars,
                      "pattern": pattern, "strongest": pattern.argmax(axis=1).tolist()}
-        self.out.clear_output(wait=True)
-        with self.out:
-            size = min(9.0, 2.5 + 0.13 * len(chars))
-            fig, ax = plt.subplots(figsize=(size, size))
-            draw_head_pattern(ax, pattern, chars, f"layer {self.layer.value}, head {self.head.value}")
-            fig.tight_layout()
-            plt.show()
-            plt.close(fig)  # the picture is shown; free it (outside a notebook show() keeps it open)
+        names = [char_label(c) for c in chars]
+        self.picture.value = heatmap_html(pattern, names, names, f"layer {self.layer.value}, head {self.head.value}",
+                                          row_title="the query character (reads)",
+                                          col_title="the key character (read from); hover for the weight")
+        self.out.clear_output()
 
 
 def head_pattern_explorer(model, tokenizer, text: str = "ROMEO:\nBut soft, what light through yonder window breaks?") -> HeadPatternWidget:
@@ -849,7 +957,6 @@ def snippet_line(snippet: dict) -> str:
 
 def activation_html(chars: list[str], activations, vmax: float | None = None) -> str:
     """Characters on a colour scale (cividis, dark = silent, yellow = fires), newlines shown as ⏎."""
-    import html
 
     from matplotlib import colormaps
 
@@ -961,8 +1068,6 @@ def neuron_explorer(model, tokenizer, corpus: str, text: str = "KING RICHARD III
     return NeuronWidget(model, tokenizer, corpus, text, layer, neuron, k)
 
 # ---- notebook 08: unembedding and softmax ---------------------------------------------------------------
-
-import html  # noqa: E402  (kept in this section so the shared header stays untouched)
 
 
 def token_label(token: str) -> str:
@@ -1170,7 +1275,24 @@ def temperature_explorer(model, tokenizer, prompt: str = "ROMEO:\n", temperature
 
 # ---- notebook 10: train a GPT ---------------------------------------------------------------------------
 
-import html as _html  # noqa: E402  (imported here so the shared header stays untouched)
+def sample_stream(model, tokenizer, prompt: str, length: int = 200, temperature: float = 0.8,
+                  seed: int = 0) -> Iterator[int]:
+    """The ids of `length` tokens sampled after `prompt`, one at a time (repeatable for a given seed).
+
+    Checks the prompt and length at once (a ValueError that says what to change), before any token is
+    generated. A prompt longer than the context keeps its last block_size tokens.
+    """
+    from .sample import generate_stream
+
+    if not isinstance(prompt, str) or not prompt:
+        raise ValueError("type a prompt of at least one character (for example ROMEO: and a newline).")
+    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
+        raise ValueError(f"the length must be a whole number >= 0, got {length!r}.")
+    ids = tokenizer.encode(prompt)  # a character the tokenizer does not know raises ValueError naming it
+    generator = torch.Generator().manual_seed(int(seed))
+    stream = generate_stream(model, torch.tensor([ids], device=model.device), int(length), temperature=temperature,
+                             generator=generator, crop_prompt=True)
+    return (int(t[0]) for t in stream)
 
 
 def sample_text(model, tokenizer, prompt: str, length: int = 200, temperature: float = 0.8,
@@ -1180,26 +1302,27 @@ def sample_text(model, tokenizer, prompt: str, length: int = 200, temperature: f
     Works with a CharTokenizer or GPT-2's tiktoken encoding (anything with encode/decode).
     A prompt longer than the context keeps its last block_size tokens.
     """
-    from .sample import generate
-
-    if not isinstance(prompt, str) or not prompt:
-        raise ValueError("type a prompt of at least one character (for example ROMEO: and a newline).")
-    if isinstance(length, bool) or not isinstance(length, (int, np.integer)) or length < 0:
-        raise ValueError(f"the length must be a whole number >= 0, got {length!r}.")
-    ids = tokenizer.encode(prompt)  # a character the tokenizer does not know raises ValueError naming it
-    generator = torch.Generator().manual_seed(int(seed))
-    out = generate(model, torch.tensor([ids], device=model.device), int(length), temperature=temperature,
-                   generator=generator, crop_prompt=True)
-    new = out[0, out.size(1) - int(length):].tolist() if length else []
-    return tokenizer.decode(new)
+    return tokenizer.decode(list(sample_stream(model, tokenizer, prompt, length, temperature, seed)))
 
 
 class SamplingExplorer(w.VBox):
     """Prompt, temperature, length and seed for a trained model; shows the continuation.
 
-    `last` holds prompt, temperature, length, seed and text (the continuation without the prompt),
-    or error (the message shown) when the input was bad.
+    The first text is generated before the widget appears. After that, in a running notebook, a change
+    of a control generates as a task on the kernel's event loop that shows the text as it grows, every
+    STREAM_EVERY seconds, as chat apps do: the first characters appear at once even when 600 are asked
+    for, the kernel stays free between two redraws, and a newer change stops an older generation.
+    (A task on the same thread, not a background thread: a second thread would start a second pool
+    of PyTorch threads, and on a 2-core machine the two pools slow each other down 2-3x.)
+    Where no event loop runs (a script, a test) a change generates the whole text at once.
+
+    `last` holds prompt, temperature, length, seed and text (the continuation without the prompt), or
+    error (the message shown) when the input was bad; it is set when a generation is complete.
+    `first_shown` is the perf_counter() time the latest generation first showed text; `task` is the
+    asyncio task of the latest generation, or None.
     """
+
+    STREAM_EVERY = 0.05  # seconds between two redraws of the growing text
 
     def __init__(self, model, tokenizer, prompt: str = "ROMEO:\n", temperature: float = 0.8,
                  length: int = 200, seed: int = 0):
@@ -1211,28 +1334,73 @@ class SamplingExplorer(w.VBox):
         self.length = w.IntSlider(value=length, min=0, max=600, step=20, description="length",
                                   continuous_update=False)
         self.seed = w.IntText(value=seed, description="seed")
-        self.out = w.Output()
+        self.out = w.Output()  # error messages
+        self.text = w.HTML()  # the prompt and its continuation
         self.last: dict = {}
-        super().__init__([self.prompt, w.HBox([self.temperature, self.length]), self.seed, self.out])
+        self.first_shown = 0.0
+        self.task: asyncio.Task | None = None
+        self._run = 0  # which generation is the current one
+        super().__init__([self.prompt, w.HBox([self.temperature, self.length]), self.seed, self.out, self.text])
         for control in (self.prompt, self.temperature, self.length, self.seed):
             control.observe(lambda change: self.update(), names="value")
-        self.update()
+        self.update(stream=False)
 
-    def update(self) -> None:
+    def update(self, stream: bool = True) -> None:
+        self._run += 1
         settings = {"prompt": self.prompt.value, "temperature": float(self.temperature.value),
                     "length": int(self.length.value), "seed": int(self.seed.value)}
         try:
-            text = sample_text(self.model, self.tokenizer, settings["prompt"], settings["length"],
-                               settings["temperature"], settings["seed"])
+            tokens = sample_stream(self.model, self.tokenizer, settings["prompt"], settings["length"],
+                                   settings["temperature"], settings["seed"])
         except ValueError as error:
             self.last = {**settings, "text": None, "error": str(error)}
+            self.text.value = ""
             show_error(self.out, error)
             return
+        self.out.clear_output()
+        try:
+            loop = asyncio.get_running_loop() if stream else None
+        except RuntimeError:  # no event loop here: generate it all now
+            loop = None
+        generation = self._generate(self._run, settings, tokens)
+        if loop is None:
+            for _ in generation:
+                pass
+        else:
+            self.task = loop.create_task(self._stream(generation))
+
+    @staticmethod
+    async def _stream(generation) -> None:
+        for _ in generation:  # one step per redraw; between two, the kernel handles other messages
+            await asyncio.sleep(0)
+
+    def _generate(self, run: int, settings: dict, tokens: Iterator[int]) -> Iterator[None]:
+        """Generate, redrawing every STREAM_EVERY seconds; yields after each redraw."""
+        ids: list[int] = []
+        shown_at = None
+        for token in tokens:
+            if run != self._run:  # a newer setting took over: stop here
+                tokens.close()
+                return
+            ids.append(token)
+            if shown_at is None or time.perf_counter() - shown_at > self.STREAM_EVERY:
+                self._show(settings["prompt"], self.tokenizer.decode(ids), done=False)
+                shown_at = time.perf_counter()
+                if len(ids) == 1:
+                    self.first_shown = shown_at
+                yield
+        if run != self._run:
+            return
+        text = self.tokenizer.decode(ids)
+        self._show(settings["prompt"], text, done=True)
+        if not ids:
+            self.first_shown = time.perf_counter()
         self.last = {**settings, "text": text, "error": None}
-        self.out.clear_output(wait=True)
-        with self.out:
-            display(w.HTML("<pre style='white-space:pre-wrap;font-size:12px'>"
-                           f"<b>{_html.escape(settings['prompt'])}</b>{_html.escape(text)}</pre>"))
+
+    def _show(self, prompt: str, text: str, done: bool) -> None:
+        cursor = "" if done else "<span style='color:#999'>▌</span>"
+        self.text.value = ("<pre style='white-space:pre-wrap;font-size:12px'>"
+                           f"<b>{html.escape(prompt)}</b>{html.escape(text)}{cursor}</pre>")
 
 
 def sampling_explorer(model, tokenizer, prompt: str = "ROMEO:\n", temperature: float = 0.8,
@@ -1344,8 +1512,8 @@ class ScaleExplorer(w.VBox):
         with self.out:
             fig, ax = plt.subplots(figsize=(6.4, 2.6))
             draw_weight_groups(ax, s["groups"])
-            display(fig)
-            plt.close(fig)
+            fig.tight_layout()
+            show_figure(fig)
 
 
 def draw_weight_groups(ax, groups: dict) -> None:
@@ -1410,7 +1578,6 @@ class ChatBox(w.VBox):
             self.last.update(prompt=None, answer=None, error=str(error))
             show_error(self.out, error)
             return
-        import html
 
         from .chat import END
 
@@ -1499,12 +1666,13 @@ class TranslatorBox(w.VBox):
         n = model.config.n_dec_layer
         self.layer = w.Dropdown(options=[("mean of layers", -1)] + [(f"decoder layer {i}", i) for i in range(n)],
                                 value=n - 1, description="layer")
-        self.out = w.Output()
+        self.out = w.Output()  # error messages
+        self.picture = w.HTML()  # the output and its cross-attention, as HTML (instant to redraw)
         self.last: dict = {}
         self._cache: tuple | None = None
         self.text.observe(lambda _: self.update(), names="value")
         self.layer.observe(lambda _: self.update(), names="value")
-        super().__init__([w.HBox([self.text, self.layer]), self.out])
+        super().__init__([w.HBox([self.text, self.layer]), self.out, self.picture])
         self.update()
 
     def update(self) -> None:
@@ -1517,18 +1685,20 @@ class TranslatorBox(w.VBox):
                 self._cache = (text, *self._translate(self.model, self.src_tok, self.tgt_tok, text, self.bos, self.eos))
         except ValueError as error:
             self.last.update(output=None, tokens=None, pattern=None, error=str(error))
+            self.picture.value = ""
             show_error(self.out, error)
             return
         _, output, tokens, patterns = self._cache
         pattern = (patterns.mean(dim=(0, 1)) if layer == -1 else patterns[layer].mean(0)).numpy()  # (T_out, S)
         self.last.update(output=output, tokens=tokens, pattern=pattern, error=None)
-        self.out.clear_output(wait=True)
-        with self.out:
-            display(w.HTML(f"<b>{text}</b> &rarr; <b style='color:#0072B2'>{output}</b>"))
-            fig, ax = plt.subplots(figsize=(0.45 * len(text) + 2.5, 0.3 * len(tokens) + 1.5))
-            draw_cross_attention(ax, pattern, text, tokens, colorbar=False, end=self.eos)
-            plt.show()
-            plt.close(fig)  # the picture is shown; free it (outside a notebook show() keeps it open)
+        rows = ["<end>" if t == self.eos else "␣" if t == " " else t for t in tokens]
+        cols = ["␣" if c == " " else c for c in text]
+        self.out.clear_output()
+        self.picture.value = (
+            f"<p><b>{html.escape(text)}</b> &rarr; <b style='color:#0072B2'>{html.escape(output)}</b></p>"
+            + heatmap_html(pattern, rows, cols, row_title="output token (query: the decoder)",
+                           col_title="input character (keys and values: the encoder's output); hover for the weight",
+                           cell_px=20))
 
 
 def translator_box(model, src_tok, tgt_tok, bos: str, eos: str, text: str = "2024-03-05",

@@ -122,8 +122,9 @@ def test_sampling_explorer_updates_and_reports_bad_input(tiny_model):
     model, tok = tiny_model
     widget = sampling_explorer(model, tok, prompt="ab", temperature=0.8, length=20, seed=0)
     assert widget.last["error"] is None and len(widget.last["text"]) == 20
-    widget.length.value = 40
+    widget.length.value = 40  # no event loop runs here: the change generates everything at once
     assert widget.last["length"] == 40 and len(widget.last["text"]) == 40
+    assert widget.last["text"] in widget.text.value
     widget.temperature.value = 0.0
     greedy = widget.last["text"]
     widget.seed.value = 5
@@ -132,3 +133,28 @@ def test_sampling_explorer_updates_and_reports_bad_input(tiny_model):
     assert widget.last["text"] is None and "not in this tokenizer" in widget.last["error"]
     widget.prompt.value = ""
     assert "at least one character" in widget.last["error"]
+
+
+def test_sampling_explorer_streams_on_an_event_loop(tiny_model):
+    """In a notebook a change generates as an asyncio task; the newest change wins."""
+    import asyncio
+
+    from gptlab.widgets import sample_text, sampling_explorer
+
+    model, tok = tiny_model
+
+    async def scenario():
+        widget = sampling_explorer(model, tok, prompt="ab", temperature=0.8, length=20, seed=0)
+        assert widget.task is None and len(widget.last["text"]) == 20  # the first text is there at once
+        widget.length.value = 400
+        assert widget.task is not None and widget.last["length"] == 20  # the callback returned before generating
+        first = widget.task
+        widget.length.value = 60  # stops the 400-token generation
+        widget.seed.value = 3
+        await widget.task
+        await first
+        assert widget.last["length"] == 60 and widget.last["seed"] == 3
+        assert widget.last["text"] == sample_text(model, tok, "ab", 60, 0.8, seed=3)
+        assert widget.last["text"] in widget.text.value and widget.first_shown > 0
+
+    asyncio.run(scenario())
