@@ -81,19 +81,21 @@ def heatmap_html(matrix, row_labels: list[str], col_labels: list[str], title: st
     rgba = colormaps[SEQUENTIAL](np.clip(values / vmax, 0.0, 1.0))
     colours = [["#%02x%02x%02x" % tuple(int(255 * c) for c in px[:3]) for px in row] for row in rgba]
     esc = [html.escape(label) for label in col_labels]
-    cell = f"width:{cell_px}px;height:{cell_px}px;padding:0;"
-    label = "font:11px monospace;padding:0 3px;text-align:right;"
-    head = "".join(f"<th style='font:11px monospace;padding:0;width:{cell_px}px'>{c}</th>" for c in esc)
+    cell = f"width:{cell_px}px;height:{cell_px}px;padding:0;font-size:0;"
+    label = f"font:11px/{cell_px}px monospace;padding:0 4px;text-align:right;white-space:pre;"
+    head = "".join(f"<th style='font:11px monospace;padding:0 0 2px 0;width:{cell_px}px;text-align:center'>{c}</th>"
+                   for c in esc)
     rows = []
     for i, row_label in enumerate(row_labels):
         r = html.escape(row_label)
         cells = "".join(f"<td style='{cell}background:{colours[i][j]}' title='{r} &#8594; {esc[j]}: "
                         f"{values[i, j]:.2f}'></td>" for j in range(len(col_labels)))
         rows.append(f"<tr><th style='{label}'>{r}</th>{cells}</tr>")
-    caption = f"<caption style='font-size:12px;text-align:left'>{html.escape(title)}</caption>" if title else ""
-    return (f"<div style='font-size:11px;color:#555'>rows: {html.escape(row_title)}; columns: {html.escape(col_title)}"
-            f"</div><table style='border-collapse:collapse;line-height:0'>{caption}"
+    title_html = f"<div style='font-size:13px;font-weight:bold;margin:4px 0'>{html.escape(title)}</div>" if title else ""
+    return (f"{title_html}<div style='font-size:11px;color:#555;margin-bottom:4px'>rows: {html.escape(row_title)}; "
+            f"columns: {html.escape(col_title)}</div><table style='border-collapse:collapse'>"
             f"<tr><th></th>{head}</tr>{''.join(rows)}</table>")
+
 
 # ---- notebook 00: the flow ------------------------------------------------------------------------------
 
@@ -1399,7 +1401,8 @@ class SamplingExplorer(w.VBox):
 
     def _show(self, prompt: str, text: str, done: bool) -> None:
         cursor = "" if done else "<span style='color:#999'>▌</span>"
-        self.text.value = ("<pre style='white-space:pre-wrap;font-size:12px'>"
+        state = "done" if done else "growing"
+        self.text.value = (f"<pre class='gptlab-sample' data-state='{state}' style='white-space:pre-wrap;font-size:12px'>"
                            f"<b>{html.escape(prompt)}</b>{html.escape(text)}{cursor}</pre>")
 
 

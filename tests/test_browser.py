@@ -1,11 +1,13 @@
 """End to end in a real browser: JupyterLab on localhost, headless Chromium driven by Playwright.
 
 Opens notebook 09, runs every cell, moves the temperature slider and checks that the sampled
-continuation on the page changed. A screenshot goes to tests/artifacts/. Needs Debian's chromium
+continuation on the page changed; then moves the length slider of notebook 10's sampler (a cell the
+test appends to its copy) and checks that the longer text streams in to completion. A screenshot goes to tests/artifacts/. Needs Debian's chromium
 (`.ci/run` installs it); Playwright's own browser download is not used.
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -32,6 +34,13 @@ if CHROMIUM is None:
 playwright = pytest.importorskip("playwright.sync_api")
 
 
+# Appended to the copy of notebook 09 (which has `model` and `tok`): notebook 10's sampler, whose later
+# updates stream from an asyncio task on the kernel's event loop, a path only a live kernel exercises.
+STREAMING_CELL = """from gptlab.widgets import sampling_explorer
+streamer = sampling_explorer(model, tok, prompt="JULIET:\\n", temperature=0.8, length=200, seed=0)
+streamer"""
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -42,7 +51,10 @@ def _free_port() -> int:
 def lab(tmp_path_factory):
     """A JupyterLab server on 127.0.0.1 serving a copy of the notebooks."""
     root = tmp_path_factory.mktemp("lab")
-    shutil.copy(NOTEBOOK_PATH, root / NOTEBOOK)
+    notebook = json.loads(NOTEBOOK_PATH.read_text(encoding="utf-8"))
+    notebook["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+                              "source": STREAMING_CELL.splitlines(keepends=True)})
+    (root / NOTEBOOK).write_text(json.dumps(notebook), encoding="utf-8")
     port, token = _free_port(), "gptlab-browser-test"
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / ".jupyter"), JUPYTER_RUNTIME_DIR=str(root / ".runtime"))
     proc = subprocess.Popen(
@@ -114,6 +126,24 @@ def test_temperature_slider_changes_the_sample(lab, tmp_path):
         after = shown.inner_text()
         value_after = slider.locator(".widget-readout").inner_text()
         page.screenshot(path=str(ARTIFACTS / "browser-09-temperature.png"), full_page=False)
+
+        # Notebook 10's sampler (appended cell): a longer length streams in, then is complete.
+        length = page.locator(".widget-slider", has=page.locator(".widget-label", has_text="length")).last
+        length.scroll_into_view_if_needed()
+        area = length.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
+        first_text = area.locator("pre.gptlab-sample").first.inner_text()
+        knob = length.locator(".noUi-handle").first
+        knob.focus()
+        knob.press("ArrowRight")  # 200 -> 220 characters
+        page.wait_for_function(
+            """([area, old]) => {
+                const pre = area.querySelector('pre.gptlab-sample');
+                return pre !== null && pre.dataset.state === 'done' && pre.innerText !== old;
+            }""",
+            arg=[area.element_handle(), first_text], timeout=60_000)
+        streamed = area.locator("pre.gptlab-sample").first.inner_text()
+        page.screenshot(path=str(ARTIFACTS / "browser-10-sampler.png"), full_page=False)
         browser.close()
     assert value_after != value_before, "the slider did not move"
     assert after.strip() and after != before, "moving the temperature slider did not change the sampled text"
+    assert len(streamed) > len(first_text), "the sampler did not finish the longer text it was asked for"
