@@ -39,11 +39,12 @@ FIGURES: dict[str, tuple[str, str]] = {
                                 "blocks labelled head 0 to head 3: each block is one head's value-up map."),
     "head-roles.png": ("06-multi-head-attention.ipynb", "A heatmap with the 16 heads of the trained model as rows and 12 "
                        "kinds of key as columns (itself, 1/2/3 back, spaces, newlines, ...): a few cells are bright "
-                       "(layer-0 heads on '1 back' and '2 back', layer-1 heads on 'newlines'), most are dark."),
+                       "(layer-0 heads on '1 back', '2 back' and '3 back', a layer-1 head on 'newlines' and "
+                       "'last newline'), most are dark."),
     "head-patterns-grid.png": ("06-multi-head-attention.ipynb", "A 4 by 4 grid of the trained model's attention "
                                "patterns on 'ROMEO:' newline 'But soft, what light through yonder window breaks?': "
-                               "layer-0 heads show thin diagonals just below the main one, a layer-1 head a bright "
-                               "column at the newline, later heads are diffuse."),
+                               "three layer-0 heads show thin diagonals just below the main one and the fourth a broader "
+                               "band, a layer-1 head a bright column at the newline, later heads are diffuse."),
     "gpt-flow.png": ("00-the-flow.ipynb", "The flow of a GPT as eight boxes: tokens, embeddings, attention, MLP "
                      "(attention and MLP framed as a block repeated N times), last vector, unembedding, softmax, "
                      "sample, with an arrow from sample back to tokens: the new token is appended and it all runs "
