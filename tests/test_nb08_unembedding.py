@@ -4,9 +4,6 @@ import torch
 import torch.nn.functional as F
 
 from gptlab import checks, solutions
-from gptlab.config import GPTConfig
-from gptlab.model import GPT
-from gptlab.tokenizers import CharTokenizer
 from gptlab.widgets import next_token_explorer, next_token_logits, top_tokens
 
 
@@ -65,14 +62,6 @@ def test_cross_entropy_per_position_and_overflow():
         return -p[torch.arange(len(y)), y].log().mean()
     result = checks.check_cross_entropy(unstable)
     assert not result and "inf/nan" in result.message
-
-
-@pytest.fixture(scope="module")
-def small_model():
-    tok = CharTokenizer("\n :ABCDEMORabcdeo")
-    torch.manual_seed(0)
-    model = GPT(GPTConfig(block_size=16, vocab_size=tok.vocab_size, n_layer=1, n_head=2, n_embd=16))
-    return model, tok
 
 
 def test_widget_updates(small_model):

@@ -6,10 +6,7 @@ import torch
 import torch.nn.functional as F
 
 from gptlab import checks, solutions
-from gptlab.config import GPTConfig
-from gptlab.model import GPT
 from gptlab.sample import apply_temperature, probabilities
-from gptlab.tokenizers import CharTokenizer
 from gptlab.widgets import temperature_explorer, sampling_settings
 
 
@@ -76,14 +73,6 @@ def test_top_k_smallest():
 def test_sampling_settings():
     assert sampling_settings(0.7, 76, 1.0, 76) == (0.7, None, None)
     assert sampling_settings(1.0, 5, 0.9, 76) == (1.0, 5, 0.9)
-
-
-@pytest.fixture(scope="module")
-def small_model():
-    tok = CharTokenizer("\n :ABCDEMORabcdeo")
-    torch.manual_seed(0)
-    model = GPT(GPTConfig(block_size=16, vocab_size=tok.vocab_size, n_layer=1, n_head=2, n_embd=16))
-    return model, tok
 
 
 def test_widget_sliders(small_model):
