@@ -9,7 +9,7 @@ are printed.
     python benchmarks/train_speed.py --rounds 40 --threads 1
 
 Contenders:
-  gptlab          gptlab.train's step as a learner gets it: make_optimizer (fused AdamW), bf16 autocast
+  gptlab          gptlab.train.train_step as train() runs it: make_optimizer (fused AdamW), bf16 autocast
                   as TrainConfig's default decides (printed), fast attention path.
   gptlab-explicit the same model run with a cache dict: the explicit attention path that stores every
                   pattern (forward + backward + AdamW).
@@ -29,27 +29,26 @@ import torch
 from gptlab.config import GPTConfig
 from gptlab.device import autocast_dtype
 from gptlab.model import GPT
-from gptlab.train import TrainConfig, make_optimizer
+from gptlab.train import TrainConfig, make_optimizer, train_step
 
 CONFIG = GPTConfig(block_size=64, vocab_size=65, n_layer=4, n_head=4, n_embd=128, dropout=0.0)
 BATCH = 12
 
 
 def gptlab_step(explicit: bool, bf16: bool, compile: bool = False):
+    """gptlab.train.train_step, the step train() runs, on a fresh model."""
     torch.manual_seed(0)
     model = GPT(CONFIG).train()
-    optimizer = make_optimizer(model, TrainConfig())
+    cfg = TrainConfig()
+    optimizer = make_optimizer(model, cfg)
     amp = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else nullcontext()
     forward = torch.compile(model) if compile else model
+    if explicit:  # the explicit attention path: a cache dict makes every layer keep its pattern
+        def forward(x, y):
+            return model(x, y, cache={})
 
     def step(x: torch.Tensor, y: torch.Tensor) -> float:
-        with amp:
-            _, loss = forward(x, y, cache={} if explicit else None)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        return loss.item()
+        return train_step(model, optimizer, x, y, cfg.lr, cfg.grad_clip, amp, forward)
 
     return step
 

@@ -93,7 +93,7 @@ class History:
 
 
 def train_step(model: nn.Module, optimizer: torch.optim.Optimizer, x: torch.Tensor, y: torch.Tensor, lr: float,
-               grad_clip: float = 1.0, amp=None, forward: nn.Module | None = None) -> float:
+               grad_clip: float = 1.0, amp=None, forward: Callable | None = None) -> float:
     """One step of the loop: forward, compare with targets, backpropagate, clip, update. Returns the loss.
 
     `forward` is what computes the loss (a torch.compile'd model, say); it defaults to `model`.
