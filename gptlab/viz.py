@@ -59,6 +59,11 @@ FIGURES: dict[str, tuple[str, str]] = {
     "gpt-3-calculate-output-prob.png": ("08-unembedding-and-softmax.ipynb", "The trained character model's last "
                                         "vector for 'To be, or not to b' times the unembedding matrix gives one logit "
                                         "per character; softmax turns the logits into probabilities, with 'e' on top."),
+    "kv-cache.png": ("09-temperature-and-sampling.ipynb", "The work of one generation step for the 8th character "
+                     "after 'ROMEO:' and a newline, as two grids (columns: tokens; a keys-and-values strip above one "
+                     "row per query): re-reading the window computes every key, value and score again; with a KV "
+                     "cache the old keys and values are read from the cache and only the new token's key, value and "
+                     "row of scores are computed."),
     "temperature-distributions.png": ("09-temperature-and-sampling.ipynb", "The next-character distribution of the "
                                       "trained model for one prompt at temperatures 0, 0.5, 1, 1.5 and 2: all mass "
                                       "on one character at 0, flatter and flatter as the temperature rises."),
