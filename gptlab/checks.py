@@ -975,7 +975,7 @@ def check_my_attention(cls) -> CheckResult:
                 losses.append(loss.item())
         _require(losses[-1] < losses[0] - 0.5,
                  f"a GPT built with {cls.__name__} did not learn: loss {losses[0]:.2f} -> {losses[-1]:.2f} in 25 "
-                 "steps. Are all four layers used in forward, and no tensor detached?")
+                 "steps. Are both layers used in forward, and no tensor detached?")
 
     return _run_check("check_my_attention", body,
                       "shapes, causality, rows summing to 1 and gptlab's numbers all match, and a GPT built with it "

@@ -15,7 +15,7 @@ from .tokenizers import CharTokenizer
 from .train import TrainConfig, load_checkpoint, save_checkpoint, train
 
 CHECKPOINT = Path(__file__).parent / "checkpoints" / "shakespeare_char.pt"
-RECIPE = TrainConfig(steps=3000, batch_size=12, lr=3e-3, warmup=50, eval_every=500, seed=1337)
+RECIPE = TrainConfig(steps=5000, batch_size=16, lr=4e-3, warmup=50, eval_every=500, seed=1337)
 
 
 def shakespeare_tokenizer() -> CharTokenizer:

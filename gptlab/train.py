@@ -26,8 +26,8 @@ class TrainConfig:
     """How to train. The defaults are the Shakespeare character recipe used by the notebooks."""
 
     steps: int = 2000
-    batch_size: int = 12
-    lr: float = 3e-3
+    batch_size: int = 16
+    lr: float = 4e-3
     min_lr: float | None = None  # None: lr / 10
     warmup: int = 50
     weight_decay: float = 0.1

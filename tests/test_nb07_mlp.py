@@ -100,8 +100,8 @@ def test_neuron_widget_follows_its_controls(trained):
     assert values[0] == pytest.approx(float(wdg.corpus_acts[0, :, 3].max()))
     wdg.neuron.value = 100
     assert wdg.last["neuron"] == 100 and wdg.last["activations"] != first["activations"]
-    wdg.layer.value = 2
-    assert wdg.last["layer"] == 2
+    wdg.layer.value = model.config.n_layer - 1
+    assert wdg.last["layer"] == model.config.n_layer - 1
     assert "<span" in wdg.view.value and "where it fires most" in wdg.top_view.value
 
 
