@@ -6,8 +6,9 @@ The split is nanoGPT's: the first 90% of the characters train, the last 10% vali
 vocabulary is the set of characters in the file. The model is the "shakespeare_char" preset and the
 recipe is gptlab.pretrained.RECIPE (learning rate, batch, warmup, min lr, betas, weight decay,
 gradient clip, bf16): what a learner gets. Only the number of steps differs: the budget sets it.
-(--batch-size and --lr override two of the recipe's values, and --steps replaces the clock with a
-fixed number of steps: for sweeps whose losses must not depend on the machine's load.)
+(--batch-size and --lr override two of the recipe's values, --n-layer the preset's depth, and --steps
+replaces the clock with a fixed number of steps: for sweeps whose losses must not depend on the
+machine's load.)
 
 The step is gptlab.train.train's step. Because the budget is in seconds, the cosine schedule runs on
 the clock: after each step the total number of steps is re-estimated from the speed so far, so the
@@ -62,6 +63,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=RECIPE.seed)
     parser.add_argument("--batch-size", type=int, default=RECIPE.batch_size, help="override the recipe's batch")
     parser.add_argument("--lr", type=float, default=RECIPE.lr, help="override the recipe's learning rate")
+    parser.add_argument("--n-layer", type=int, default=None,
+                        help="override the preset's number of blocks (nanoGPT's CPU recipe has 4)")
     parser.add_argument("--steps", type=int, default=None,
                         help="train exactly this many steps instead of a time budget: the loss then does not "
                              "depend on how busy the machine is (for comparing recipes)")
@@ -73,6 +76,8 @@ def main() -> None:
     tokenizer = CharTokenizer.from_text(text)
     data = TokenData.from_ids(tokenizer.encode(text), val_fraction=0.1)  # first 90% train, last 10% val
     config = GPTConfig.preset("shakespeare_char", vocab_size=tokenizer.vocab_size)
+    if args.n_layer:
+        config = config.replace(n_layer=args.n_layer)
     cfg = dataclasses.replace(RECIPE, seed=args.seed, batch_size=args.batch_size, lr=args.lr)
     bf16 = {"on": True, "off": False, "auto": None, "recipe": cfg.bf16}[args.bf16]
     if bf16 is None:
