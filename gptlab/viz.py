@@ -32,19 +32,24 @@ FIGURES: dict[str, tuple[str, str]] = {
                                 "4-layer character model trained without warmup at learning rate 0.01: the pre-norm "
                                 "curve falls steadily, the post-norm curve stays high."),
     "depth-loss.png": ("07-mlp-block.ipynb", "Validation loss of 1-, 2- and 4-layer character models against step "
-                       "(left) and against measured training time (right): the 2- and 4-layer curves end well below "
-                       "the 1-layer curve and close to each other."),
+                       "(left) and against measured training time (right): per step, the 2- and 4-layer curves end "
+                       "well below the 1-layer curve and close to each other, the 2-layer one slightly lower; per "
+                       "second, the 4-layer curve lies far to the right of the other two, as each of its steps takes "
+                       "longer."),
     "output-matrix-heads.png": ("06-multi-head-attention.ipynb", "The layer-0 output matrix of the trained "
                                 "Shakespeare model as a diverging heatmap, split by vertical lines into four 32-column "
-                                "blocks labelled head 0 to head 3: each block is one head's value-up map."),
-    "head-roles.png": ("06-multi-head-attention.ipynb", "A heatmap with the 16 heads of the trained model as rows and 12 "
-                       "kinds of key as columns (itself, 1/2/3 back, spaces, newlines, ...): a few cells are bright "
-                       "(layer-0 heads on '1 back', '2 back' and '3 back', a layer-1 head on 'newlines' and "
-                       "'last newline'), most are dark."),
-    "head-patterns-grid.png": ("06-multi-head-attention.ipynb", "A 4 by 4 grid of the trained model's attention "
-                               "patterns on 'ROMEO:' newline 'But soft, what light through yonder window breaks?': "
-                               "three layer-0 heads show thin diagonals just below the main one and the fourth a broader "
-                               "band, a layer-1 head a bright column at the newline, later heads are diffuse."),
+                                "blocks labelled head 0 to head 3: each block is one head's value-up map; the head-0 "
+                                "block is paler (smaller weights) than the other three."),
+    "head-roles.png": ("06-multi-head-attention.ipynb", "A heatmap with the 8 heads of the trained model (2 layers x 4) "
+                       "as rows and 12 kinds of key as columns (itself, 1/2/3 back, spaces, newlines, ...): three layer-0 "
+                       "cells are bright ('1 back' 0.92, '2 back' 0.83, '3 back' 0.49), one layer-1 head is dimly lit "
+                       "on 'newlines' and 'last newline' (0.28 and 0.23), the 'spaces' and 'vowels' columns are a "
+                       "uniform mid-blue near their chance levels, the rest is dark."),
+    "head-patterns-grid.png": ("06-multi-head-attention.ipynb", "A 2 by 4 grid of the trained model's attention "
+                               "patterns on 'ROMEO:' newline 'But soft, what light through yonder window breaks?': in "
+                               "layer 0, heads 3, 2 and 1 show thin diagonals one, two and three places below the main "
+                               "one (the last fainter) and head 0 a broad faint band; in layer 1, head 2 shows a bright "
+                               "column at the newline, head 3 a fainter one, heads 0 and 1 are mostly diffuse."),
     "gpt-flow.png": ("00-the-flow.ipynb", "The flow of a GPT as eight boxes: tokens, embeddings, attention, MLP "
                      "(attention and MLP framed as a block repeated N times), last vector, unembedding, softmax, "
                      "sample, with an arrow from sample back to tokens: the new token is appended and it all runs "
@@ -68,9 +73,11 @@ FIGURES: dict[str, tuple[str, str]] = {
                                       "trained model for one prompt at temperatures 0, 0.5, 1, 1.5 and 2: all mass "
                                       "on one character at 0, flatter and flatter as the temperature rises."),
     "attention-pre-softmax.png": ("04-causal-masking.ipynb", "Scaled attention scores of a trained head on 'ROMEO:\\nO, she': "
-                                  "every key after its query is set to -inf (hatched), the rest are ordinary numbers."),
+                                  "every key after its query is set to -inf (grey), the rest are ordinary numbers, and "
+                                  "in every row but the first the largest one is on the key just before the query."),
     "attention-softmax.png": ("04-causal-masking.ipynb", "The same head's pattern after the softmax: zeros above the "
-                              "diagonal, and every row (one query) sums to 1."),
+                              "diagonal, every row (one query) sums to 1, and from the second row on most of each "
+                              "row's weight sits on the character just before the query."),
     "context-size-cost.png": ("04-causal-masking.ipynb", "Entries and fp32 memory of the attention pattern against context "
                               "length on log-log axes, for one head and for GPT-3's 96 layers x 96 heads, marking 2,048, "
                               "8k, 32k and 128k tokens."),
