@@ -34,7 +34,7 @@ FIGURES: dict[str, tuple[str, str]] = {
     "depth-loss.png": ("07-mlp-block.ipynb", "Validation loss of 1-, 2- and 4-layer character models against step "
                        "(left) and against measured training time (right): per step, the 2- and 4-layer curves end "
                        "well below the 1-layer curve and close to each other, the 2-layer one slightly lower; per "
-                       "second, the 4-layer curve lies far to the right of the other two, as each of its steps takes "
+                       "second, the 4-layer curve lies to the right of the other two, as each of its steps takes "
                        "longer."),
     "output-matrix-heads.png": ("06-multi-head-attention.ipynb", "The layer-0 output matrix of the trained "
                                 "Shakespeare model as a diverging heatmap, split by vertical lines into four 32-column "
