@@ -6,7 +6,8 @@ import torch
 from gptlab import GPTConfig
 from gptlab.data import TokenData
 from gptlab.model import GPT
-from gptlab.train import CheckpointError, TrainConfig, load_checkpoint, lr_at, save_checkpoint, train
+from gptlab.train import (PROGRESS_SECONDS, CheckpointError, TrainConfig, load_checkpoint, lr_at, save_checkpoint,
+                          train)
 
 
 def _data():
@@ -112,3 +113,12 @@ def test_shipped_checkpoint_loads():
     model, tok, extra = load_shakespeare_char()
     assert model.config.vocab_size == tok.vocab_size
     assert extra["history"]["val_loss"][-1] < 1.9
+
+
+def test_progress_bar_redraws_about_once_a_second(tiny_config, capsys):
+    # Each redraw of a notebook bar is several messages; a flood of them made nbval lose a cell's end.
+    model = GPT(tiny_config.replace(vocab_size=8))
+    history = train(model, _data(), TrainConfig(steps=300, batch_size=8, eval_every=1000, eval_batches=1),
+                    progress=True)
+    redraws = capsys.readouterr().err.count("\r")
+    assert 1 <= redraws <= history.seconds / PROGRESS_SECONDS + 4, (redraws, history.seconds)
