@@ -148,7 +148,6 @@ class Reader:
             self.logits = self._read(self.idx[:, -self.block_size:])
 
 
-@torch.no_grad()
 def generate_stream(model: nn.Module, prompt: Sequence[int] | torch.Tensor, max_new_tokens: int,
                     temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
                     generator: torch.Generator | None = None, stop_token: int | None = None,
@@ -156,9 +155,10 @@ def generate_stream(model: nn.Module, prompt: Sequence[int] | torch.Tensor, max_
     """Yield new tokens one at a time, each of shape (B,).
 
     The model sees at most block_size tokens: as text grows past the context, the oldest tokens slide
-    out of view (they stay in the output). A Reader keeps keys and values while the text fits. A prompt longer than the context raises ValueError unless
-    crop_prompt=True, which keeps its last block_size tokens. Generation stops early once every
-    sequence has produced `stop_token`.
+    out of view (they stay in the output). A Reader keeps keys and values while the text fits. A prompt
+    longer than the context raises ValueError unless crop_prompt=True, which keeps its last block_size
+    tokens. Generation stops early once every sequence has produced `stop_token`. Every argument is
+    checked here, when the stream is made, so a bad one raises before any token is generated.
     """
     block_size = model.config.block_size
     vocab_size = model.config.vocab_size
@@ -173,6 +173,12 @@ def generate_stream(model: nn.Module, prompt: Sequence[int] | torch.Tensor, max_
         idx = idx[:, -block_size:]
     if stop_token is not None and not 0 <= stop_token < vocab_size:
         raise ValueError(f"stop_token {stop_token} is outside the vocabulary 0..{vocab_size - 1}.")
+    return _stream(model, idx, max_new_tokens, temperature, top_k, top_p, generator, stop_token)
+
+
+@torch.no_grad()
+def _stream(model: nn.Module, idx: torch.Tensor, max_new_tokens: int, temperature: float, top_k: int | None,
+            top_p: float | None, generator: torch.Generator | None, stop_token: int | None) -> Iterator[torch.Tensor]:
     was_training = model.training
     model.eval()
     done = torch.zeros(idx.size(0), dtype=torch.bool, device=idx.device)

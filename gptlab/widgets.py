@@ -1278,11 +1278,12 @@ def temperature_explorer(model, tokenizer, prompt: str = "ROMEO:\n", temperature
 # ---- notebook 10: train a GPT ---------------------------------------------------------------------------
 
 def sample_stream(model, tokenizer, prompt: str, length: int = 200, temperature: float = 0.8,
-                  seed: int = 0) -> Iterator[int]:
+                  seed: int = 0, crop_prompt: bool = False) -> Iterator[int]:
     """The ids of `length` tokens sampled after `prompt`, one at a time (repeatable for a given seed).
 
     Checks the prompt and length at once (a ValueError that says what to change), before any token is
-    generated. A prompt longer than the context keeps its last block_size tokens.
+    generated. A prompt longer than the context is an error, unless crop_prompt=True: then the model
+    reads its last block_size tokens only (the sampling explorer shows which).
     """
     from .sample import generate_stream
 
@@ -1293,18 +1294,18 @@ def sample_stream(model, tokenizer, prompt: str, length: int = 200, temperature:
     ids = tokenizer.encode(prompt)  # a character the tokenizer does not know raises ValueError naming it
     generator = torch.Generator().manual_seed(int(seed))
     stream = generate_stream(model, torch.tensor([ids], device=model.device), int(length), temperature=temperature,
-                             generator=generator, crop_prompt=True)
+                             generator=generator, crop_prompt=crop_prompt)  # checks everything before the first token
     return (int(t[0]) for t in stream)
 
 
 def sample_text(model, tokenizer, prompt: str, length: int = 200, temperature: float = 0.8,
-                seed: int = 0) -> str:
-    """The prompt continued by `length` sampled tokens, decoded to text (repeatable for a given seed).
+                seed: int = 0, crop_prompt: bool = False) -> str:
+    """The `length` tokens sampled after `prompt`, decoded to text (repeatable for a given seed).
 
     Works with a CharTokenizer or GPT-2's tiktoken encoding (anything with encode/decode).
-    A prompt longer than the context keeps its last block_size tokens.
+    A prompt longer than the context is a ValueError unless crop_prompt=True (keep its last block_size tokens).
     """
-    return tokenizer.decode(list(sample_stream(model, tokenizer, prompt, length, temperature, seed)))
+    return tokenizer.decode(list(sample_stream(model, tokenizer, prompt, length, temperature, seed, crop_prompt)))
 
 
 class SamplingExplorer(w.VBox):
@@ -1318,8 +1319,10 @@ class SamplingExplorer(w.VBox):
     of PyTorch threads, and on a 2-core machine the two pools slow each other down 2-3x.)
     Where no event loop runs (a script, a test) a change generates the whole text at once.
 
-    `last` holds prompt, temperature, length, seed and text (the continuation without the prompt), or
-    error (the message shown) when the input was bad; it is set when a generation is complete.
+    `last` holds prompt, temperature, length, seed, out_of_view and text (the continuation without the
+    prompt), or error (the message shown) when the input was bad; it is set when a generation is
+    complete. A prompt longer than the context is not an error here: the model reads its last block_size
+    tokens, and the widget says so and greys the start it does not read (`out_of_view`).
     `first_shown` is the perf_counter() time the latest generation first showed text; `task` is the
     asyncio task of the latest generation, or None.
     """
@@ -1353,9 +1356,10 @@ class SamplingExplorer(w.VBox):
                     "length": int(self.length.value), "seed": int(self.seed.value)}
         try:
             tokens = sample_stream(self.model, self.tokenizer, settings["prompt"], settings["length"],
-                                   settings["temperature"], settings["seed"])
+                                   settings["temperature"], settings["seed"], crop_prompt=True)
+            settings["out_of_view"] = self._out_of_view(settings["prompt"])
         except ValueError as error:
-            self.last = {**settings, "text": None, "error": str(error)}
+            self.last = {**settings, "out_of_view": "", "text": None, "error": str(error)}
             self.text.value = ""
             show_error(self.out, error)
             return
@@ -1386,7 +1390,7 @@ class SamplingExplorer(w.VBox):
                 return
             ids.append(token)
             if shown_at is None or time.perf_counter() - shown_at > self.STREAM_EVERY:
-                self._show(settings["prompt"], self.tokenizer.decode(ids), done=False)
+                self._show(settings, self.tokenizer.decode(ids), done=False)
                 shown_at = time.perf_counter()
                 if len(ids) == 1:
                     self.first_shown = shown_at
@@ -1394,16 +1398,32 @@ class SamplingExplorer(w.VBox):
         if run != self._run:
             return
         text = self.tokenizer.decode(ids)
-        self._show(settings["prompt"], text, done=True)
+        self._show(settings, text, done=True)
         if not ids:
             self.first_shown = time.perf_counter()
         self.last = {**settings, "text": text, "error": None}
 
-    def _show(self, prompt: str, text: str, done: bool) -> None:
+    def _out_of_view(self, prompt: str) -> str:
+        """The start of a prompt longer than the context, which the model does not read ("" if it fits)."""
+        ids = self.tokenizer.encode(prompt)
+        block_size = self.model.config.block_size
+        return self.tokenizer.decode(ids[:-block_size]) if len(ids) > block_size else ""
+
+    def _show(self, settings: dict, text: str, done: bool) -> None:
         cursor = "" if done else "<span style='color:#999'>▌</span>"
         state = "done" if done else "growing"
-        self.text.value = (f"<pre class='gptlab-sample' data-state='{state}' style='white-space:pre-wrap;font-size:12px'>"
-                           f"<b>{html.escape(prompt)}</b>{html.escape(text)}{cursor}</pre>")
+        prompt, unread = settings["prompt"], settings["out_of_view"]
+        if not prompt.startswith(unread):  # a tokenizer whose pieces do not decode to a prefix: grey nothing
+            unread = ""
+        note = ""
+        if settings["out_of_view"]:
+            n = self.model.config.block_size
+            note = (f"<div class='gptlab-note' style='color:#777;font-size:12px'>The model reads only the last {n} "
+                    f"tokens of this prompt (its context); the grey start is out of its view.</div>")
+        self.text.value = (f"{note}<pre class='gptlab-sample' data-state='{state}' "
+                           "style='white-space:pre-wrap;font-size:12px'>"
+                           f"<span style='color:#999'>{html.escape(unread)}</span>"
+                           f"<b>{html.escape(prompt[len(unread):])}</b>{html.escape(text)}{cursor}</pre>")
 
 
 def sampling_explorer(model, tokenizer, prompt: str = "ROMEO:\n", temperature: float = 0.8,

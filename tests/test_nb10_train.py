@@ -112,12 +112,15 @@ def test_sample_text_is_repeatable_and_has_the_right_length(tiny_model):
     b = sample_text(model, tok, "abc", length=30, temperature=0.8, seed=3)
     assert a == b and len(a) == 30
     assert sample_text(model, tok, "abc", length=0) == ""
-    # a prompt longer than the context is cropped, not an error
-    assert len(sample_text(model, tok, "abcdefghij" * 3, length=5)) == 5
+    # a prompt longer than the context is an error that says what to do, unless cropping is asked for
+    with pytest.raises(ValueError, match="crop_prompt=True"):
+        sample_text(model, tok, "abcdefghij" * 3, length=5)
+    cropped = sample_text(model, tok, "abcdefghij" * 3, length=5, crop_prompt=True, seed=1)
+    assert cropped == sample_text(model, tok, ("abcdefghij" * 3)[-16:], length=5, seed=1)
 
 
 def test_sampling_explorer_updates_and_reports_bad_input(tiny_model):
-    from gptlab.widgets import sampling_explorer
+    from gptlab.widgets import sample_text, sampling_explorer
 
     model, tok = tiny_model
     widget = sampling_explorer(model, tok, prompt="ab", temperature=0.8, length=20, seed=0)
@@ -129,6 +132,10 @@ def test_sampling_explorer_updates_and_reports_bad_input(tiny_model):
     greedy = widget.last["text"]
     widget.seed.value = 5
     assert widget.last["text"] == greedy  # temperature 0 ignores the seed
+    widget.prompt.value = "abcdefghij" * 2  # 20 characters, context 16: the widget crops and says so
+    assert widget.last["error"] is None and widget.last["out_of_view"] == "abcd"
+    assert "reads only the last 16" in widget.text.value and ">abcd</span>" in widget.text.value
+    assert widget.last["text"] == sample_text(model, tok, "efghijabcdefghij", 40, 0.0)
     widget.prompt.value = "XYZ"  # not in the vocabulary
     assert widget.last["text"] is None and "not in this tokenizer" in widget.last["error"]
     widget.prompt.value = ""

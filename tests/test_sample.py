@@ -90,3 +90,14 @@ def test_generate_stops_and_streams(tiny_config):
     assert out[0].tolist() == [1, 2, first]
     streamed = [int(t) for t in generate_stream(model, [1, 2], 4, temperature=0)]
     assert streamed == generate(model, [1, 2], 4, temperature=0)[0, 2:].tolist()
+
+
+@pytest.mark.parametrize("kwargs, match", [({"prompt": [1] * 20}, "crop_prompt"), ({"temperature": -1.0}, "temperature"),
+                                           ({"temperature": float("nan")}, "temperature"),
+                                           ({"max_new_tokens": -2}, "max_new_tokens"), ({"stop_token": 99}, "stop_token")])
+def test_generate_stream_checks_its_arguments_before_the_first_token(tiny_config, kwargs, match):
+    # a widget calls it and then streams in a task: a bad argument must raise here, not inside the task
+    model = GPT(tiny_config)
+    args = {"prompt": [1, 2], "max_new_tokens": 3, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        generate_stream(model, **args)  # no next(): the error comes when the stream is made
