@@ -3,6 +3,7 @@
     python benchmarks/notebook_times.py                  # runs copies in a temporary folder
     python benchmarks/notebook_times.py --inplace        # writes the executed notebooks back
     python benchmarks/notebook_times.py 10-train-a-gpt   # only the notebooks whose name contains this
+    python benchmarks/notebook_times.py --inplace --write-times  # and put the times in README and headers
 
 Prints a Markdown table (notebook, seconds, limit, ok) and the total, ready to paste into the README.
 Limits: each notebook under 120 s, notebook 10 under 240 s, the whole series under 12 minutes.
@@ -10,6 +11,7 @@ Limits: each notebook under 120 s, notebook 10 under 240 s, the whole series und
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -19,6 +21,8 @@ from pathlib import Path
 
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+README = NOTEBOOKS.parent / "README.md"
+HEADER_TIME = re.compile(r"Runs in about \d+ s on a 2-core CPU \(measured\)")
 LIMIT_S = 120.0
 LIMITS_S = {"10": 240.0}  # notebook number -> its own limit
 TOTAL_LIMIT_S = 12 * 60.0
@@ -42,12 +46,38 @@ def execute(path: Path, timeout: int) -> tuple[float, str]:
     return seconds, error
 
 
+def write_times(rows: list[tuple[str, float, float, str]]) -> None:
+    """Put the measured seconds into each notebook's header line and README's table (time and total)."""
+    import nbformat
+
+    readme = README.read_text(encoding="utf-8")
+    for name, seconds, _, _ in rows:
+        path = NOTEBOOKS / name
+        nb = nbformat.read(path, as_version=4)
+        header = nb.cells[0]
+        new = HEADER_TIME.sub(f"Runs in about {seconds:.0f} s on a 2-core CPU (measured)", header.source)
+        if new != header.source:
+            header.source = new
+            nbformat.write(nb, path)
+        # the README row that links this notebook ends with its time: "| 16 s |"
+        readme = re.sub(rf"^(\|[^\n]*\(notebooks/{re.escape(name)}\)[^\n]*\| )\d+ s \|$",
+                        lambda m: f"{m.group(1)}{seconds:.0f} s |", readme, flags=re.M)
+    total_min = sum(r[1] for r in rows) / 60
+    readme = re.sub(r"^(\| \| \*\*all \d+\*\* \| \| )\*\*[\d.]+ min\*\* \|$",
+                    lambda m: f"{m.group(1)}**{total_min:.1f} min** |", readme, flags=re.M)
+    README.write_text(readme, encoding="utf-8")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("only", nargs="*", help="run only notebooks whose file name contains one of these")
     parser.add_argument("--inplace", action="store_true", help="execute the notebooks in notebooks/ themselves")
     parser.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds (default 900)")
+    parser.add_argument("--write-times", action="store_true",
+                        help="with --inplace and all notebooks: write the times into README.md and the headers")
     args = parser.parse_args()
+    if args.write_times and (not args.inplace or args.only):
+        parser.error("--write-times needs --inplace and the whole series (no notebook names).")
 
     paths = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
     if args.only:
@@ -80,6 +110,9 @@ def main() -> int:
         print(f"| {name} | {seconds:.0f} | {limit:.0f} | {ok} |")
     print(f"| **total** | **{total:.0f}** | {TOTAL_LIMIT_S:.0f} | {'yes' if total <= TOTAL_LIMIT_S else 'TOO SLOW'} |")
     failed = any(r[3] for r in rows)
+    if args.write_times and not failed:
+        write_times(rows)
+        print("wrote the times into README.md and each notebook's header")
     return 1 if failed else 0
 
 
