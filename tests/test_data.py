@@ -5,7 +5,7 @@ from functools import partial
 import pytest
 import torch
 
-from gptlab.data import (DownloadError, TokenData, download, get_batch, play_files, play_to_text, shakespeare,
+from gptlab.data import (DownloadError, TokenData, download, get_batch, play_files, play_titles, play_to_text, shakespeare,
                          train_val_split)
 
 
@@ -16,6 +16,13 @@ def test_shakespeare_corpus():
     assert "ROMEO:\nBut, soft! what light through yonder window breaks?\n" in text
     for junk in ("**", "_", "#", "[", "\\"):
         assert junk not in text
+
+
+def test_play_titles_name_every_play():
+    titles = play_titles()
+    assert len(titles) == 38 and titles[-4:] == ["Macbeth", "Othello", "Romeo and Juliet", "Timon of Athens"]
+    assert "Measure for Measure" in titles  # its file has no title line
+    assert not any(t.startswith(("#", "ACT")) for t in titles)
 
 
 def test_play_to_text_drops_directions():
