@@ -10,7 +10,7 @@
     model       Block, GPT                                                        notebooks 06-10
     sample      probabilities, sample_next, generate                              notebooks 08-09
     train       TrainConfig, train, save_checkpoint, load_checkpoint              notebook 10
-    pretrained  the small Shakespeare model that later notebooks load             notebooks 06-12
+    pretrained  the small Shakespeare model that later notebooks load             notebooks 02-12
     params      weight_groups, count_parameters                                   notebook 11
     chat        chat template, special tokens, answer until the stop token        notebook 12
     transformer the 2017 encoder-decoder with cross-attention                     notebook 13

@@ -78,7 +78,6 @@ class GPTConfig:
 PRESETS: dict[str, GPTConfig] = {
     # Small enough that a test builds and runs it in milliseconds.
     "tiny": GPTConfig(block_size=16, vocab_size=32, n_layer=2, n_head=2, n_embd=16),
-    # The Shakespeare character model that notebooks 06-12 train (vocabulary set by the tokenizer).
     # The Shakespeare character model of notebooks 02-12: nanoGPT's CPU recipe (4 heads, 128 wide,
     # 64 characters of context) with 2 layers instead of 4. Two layers are the fewest that can form
     # induction heads, and on a small budget they learn more per second: each step costs half as much,

@@ -1,4 +1,4 @@
-"""A small trained Shakespeare character model shipped with the package (notebooks 06-12).
+"""A small trained Shakespeare character model shipped with the package (notebooks 02-12).
 
 Later notebooks load it instead of retraining the same model; notebook 10 shows how it was trained
 (`python -m gptlab.pretrained` remakes it with that recipe).
