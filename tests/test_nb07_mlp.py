@@ -114,3 +114,22 @@ def test_neuron_widget_bad_text_shows_a_message(trained):
     assert "never seen" in wdg.last["error"]
     wdg.text.value = "fine"
     assert wdg.last["text"] == "fine"
+
+
+def test_norm_placement_diagram_draws_both_blocks():
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle
+
+    from gptlab import viz
+
+    fig, ax = plt.subplots(figsize=(9.5, 10))
+    viz.draw_norm_placement(ax)
+    fig.canvas.draw()  # renders every patch and arrow: fails if any of them is malformed
+    texts = [t.get_text() for t in ax.texts]
+    plt.close(fig)
+    assert texts.count("LayerNorm") == 4, "two on the post-norm stream, one on each pre-norm branch"
+    assert "final LayerNorm (ln_f)" in texts
+    assert any("ReLU" in t for t in texts) and any("GELU" in t for t in texts)
+    assert any(t.startswith("post-norm") for t in texts) and any(t.startswith("pre-norm") for t in texts)
+    assert sum(isinstance(p, Circle) for p in ax.patches) == 4, "one add (+) per sublayer, two per block"
+    assert "block-norm-placement.png" in viz.FIGURES
