@@ -103,7 +103,7 @@ def nb05():
 def nb06():
     model, tok = _shakespeare()
     box = widgets.head_pattern_explorer(model, tok, "ROMEO:\nBut soft, what light through yonder window breaks?")
-    return box, [("layer", [1, 2, 3]), ("head", [1, 2, 3]), ("text", ["JULIET:\nO Romeo, Romeo!", "abcabc"])]
+    return box, [("layer", [1, 0, 1]), ("head", [1, 2, 3]), ("text", ["JULIET:\nO Romeo, Romeo!", "abcabc"])]
 
 
 def nb07():
@@ -112,7 +112,7 @@ def nb07():
     model, tok = _shakespeare()
     corpus = shakespeare()[:200_000]
     box = widgets.neuron_explorer(model, tok, corpus, text="ROMEO:\nO", layer=0, neuron=3)
-    return box, [("neuron", [10, 100, 300]), ("layer", [1, 3]), ("text", ["JULIET:\nGood night", "KING:\nNow"])]
+    return box, [("neuron", [10, 100, 300]), ("layer", [1, 0]), ("text", ["JULIET:\nGood night", "KING:\nNow"])]
 
 
 def nb08():

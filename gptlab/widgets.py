@@ -97,6 +97,29 @@ def heatmap_html(matrix, row_labels: list[str], col_labels: list[str], title: st
             f"<tr><th></th>{head}</tr>{''.join(rows)}</table>")
 
 
+def pattern_image_html(matrix, title: str = "", row_title: str = "", col_title: str = "", size_px: int = 240,
+                       vmax: float = 1.0) -> str:
+    """A matrix as one small PNG (one pixel per entry, cividis, 0..vmax) scaled up without blur, with a title
+    and axis captions: for patterns too big to label cell by cell. Costs about a millisecond to redraw."""
+    import base64
+
+    from matplotlib import colormaps
+    from PIL import Image as PILImage
+
+    from .viz import SEQUENTIAL
+
+    values = np.asarray(matrix, dtype=float)
+    rgb = (255 * colormaps[SEQUENTIAL](np.clip(values / vmax, 0.0, 1.0))[..., :3]).astype(np.uint8)
+    buffer = io.BytesIO()
+    PILImage.fromarray(rgb).save(buffer, format="png")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    title_html = f"<div style='font-size:13px;font-weight:bold;margin:4px 0'>{html.escape(title)}</div>" if title else ""
+    return (f"{title_html}<div style='font-size:11px;color:#555;margin-bottom:4px'>rows, top to bottom: "
+            f"{html.escape(row_title)}; columns, left to right: {html.escape(col_title)}</div>"
+            f"<img src='data:image/png;base64,{data}' width='{size_px}' height='{size_px}' "
+            f"style='image-rendering:pixelated;border:1px solid #ccc' alt='{html.escape(title)}'>")
+
+
 # ---- notebook 00: the flow ------------------------------------------------------------------------------
 
 
@@ -646,9 +669,10 @@ class ContextCostWidget(w.VBox):
         self.typed = w.Text(value="", placeholder="or type a length, e.g. 3000 or 32k", description="T =",
                             continuous_update=False)
         self.numbers = w.HTML()
-        self.out = w.Output()
+        self.picture = w.HTML()  # the pattern as a picture, or why it is not drawn
+        self.out = w.Output()  # error messages
         self.last: dict = {}
-        super().__init__([self.context, self.typed, self.numbers, self.out])
+        super().__init__([self.context, self.typed, self.numbers, self.out, self.picture])
         self.context.observe(lambda change: self.show(change["new"]), names="value")
         self.typed.observe(self._on_typed, names="value")
         self.show(context)
@@ -659,7 +683,7 @@ class ContextCostWidget(w.VBox):
         try:
             self.show(_parse_context(change["new"]))
         except ValueError as error:
-            self.numbers.value = ""
+            self.numbers.value = self.picture.value = ""
             self.last = {**self.last, "error": str(error)}
             show_error(self.out, error)
 
@@ -673,20 +697,13 @@ class ContextCostWidget(w.VBox):
             f"<b>{human_bytes(cost['bytes_one_head'])}</b> in fp32 for one head; GPT-3 stores one per head per "
             f"layer ({GPT3_HEADS} x {GPT3_LAYERS} = {GPT3_HEADS * GPT3_LAYERS:,}): "
             f"<b>{human_bytes(cost['bytes_all_heads'])}</b> per sequence.")
-        self.out.clear_output(wait=True)
-        with self.out:
-            if drawn:
-                from .viz import heatmap
-
-                fig, ax = plt.subplots(figsize=(3.6, 3.2))
-                heatmap(ax, pattern.numpy(), vmin=0, vmax=1, colorbar=False,
-                        title=f"causal pattern, T = {context} (0 to 1)")
-                ax.set_xlabel("key (looked at)")
-                ax.set_ylabel("query (looking)")
-                fig.tight_layout()
-                show_figure(fig)
-            else:
-                display(w.HTML(f"(T = {context:,} is too big to draw: {cost['entries']:,} squares.)"))
+        self.out.clear_output()
+        if drawn:
+            self.picture.value = pattern_image_html(
+                pattern.numpy(), title=f"causal pattern, T = {context} (0 to 1)", row_title="query (looking)",
+                col_title="key (looked at)")
+        else:
+            self.picture.value = f"(T = {context:,} is too big to draw: {cost['entries']:,} squares.)"
 
 
 def context_cost_widget(context: int = 16) -> ContextCostWidget:
@@ -1498,10 +1515,11 @@ class ScaleExplorer(w.VBox):
         self.context = w.IntSlider(value=context, min=16, max=131072, step=16, description="context",
                                    continuous_update=False, style=style, layout=layout)
         self.table = w.HTML()
-        self.out = w.Output()
+        self.bars = w.HTML()  # the eight groups as bars
+        self.out = w.Output()  # error messages
         self.last: dict = {}
         controls = w.VBox([self.n_embd, self.n_layer, self.n_head, self.vocab, self.context])
-        super().__init__([w.HBox([controls, self.table]), self.out])
+        super().__init__([w.HBox([controls, self.table]), self.out, self.bars])
         for control in (self.n_embd, self.n_layer, self.n_head, self.vocab, self.context):
             control.observe(lambda change: self.update(), names="value")
         self.update()
@@ -1513,7 +1531,7 @@ class ScaleExplorer(w.VBox):
             error = ValueError(f"{H} heads do not divide the width {C}: every head must get the same width "
                                f"(C / n_head). Try {nearest} heads (head size {C // nearest}), or another width.")
             self.last = {"error": str(error)}
-            self.table.value = ""
+            self.table.value = self.bars.value = ""
             show_error(self.out, error)
             return
         s = scale_summary(C, int(self.n_layer.value), H, int(self.vocab.value), int(self.context.value))
@@ -1531,24 +1549,38 @@ class ScaleExplorer(w.VBox):
             f"<tr><td>training with Adam</td><td style='text-align:right'>{_gb(s['bytes_adam_training'])}</td></tr>"
             f"<tr><td>attention patterns / sequence</td><td style='text-align:right'>"
             f"{_gb(s['bytes_attention_pattern'])}</td></tr></table>")
-        self.out.clear_output(wait=True)
-        with self.out:
-            fig, ax = plt.subplots(figsize=(6.4, 2.6))
-            draw_weight_groups(ax, s["groups"])
-            fig.tight_layout()
-            show_figure(fig)
+        self.out.clear_output()
+        self.bars.value = weight_groups_html(s["groups"])
+
+
+def _group_colour(name: str) -> str:
+    """Embeddings blue, attention orange, MLP green (Okabe-Ito), in the figure and the widget alike."""
+    from .viz import OKABE_ITO
+
+    kind = {"embedding": 0, "unembedding": 0, "key": 1, "query": 1, "value": 1, "output": 1,
+            "up-projection": 2, "down-projection": 2}
+    return OKABE_ITO[kind.get(name, 3)]
+
+
+def weight_groups_html(groups: dict, width_px: int = 300) -> str:
+    """The weight groups as HTML bars with their counts (notebook 11's widget; instant to redraw)."""
+    top = max(groups.values()) or 1
+    lines = []
+    for name, n in groups.items():
+        bar = max(1, round(width_px * n / top))
+        lines.append(
+            "<div style='display:flex;align-items:center;font-size:12px;height:18px'>"
+            f"<span style='width:9em;text-align:right;padding-right:6px'>{html.escape(name)}</span>"
+            f"<span style='display:inline-block;width:{bar}px;height:12px;background:{_group_colour(name)}'></span>"
+            f"<span style='padding-left:6px;font-family:monospace'>{n:,}</span></div>")
+    return "<div style='font-size:12px;font-weight:bold;margin:4px 0'>weights per group</div>" + "".join(lines)
 
 
 def draw_weight_groups(ax, groups: dict) -> None:
-    """Horizontal bars, one per weight group, labelled with its count (notebook 11's figure and widget)."""
-    from .viz import OKABE_ITO
-
+    """Horizontal bars, one per weight group, labelled with its count (notebook 11's figure)."""
     names = list(groups)[::-1]
     values = [groups[n] for n in names]
-    colours = {"embedding": OKABE_ITO[0], "unembedding": OKABE_ITO[0], "key": OKABE_ITO[1], "query": OKABE_ITO[1],
-               "value": OKABE_ITO[1], "output": OKABE_ITO[1], "up-projection": OKABE_ITO[2],
-               "down-projection": OKABE_ITO[2]}
-    ax.barh(names, values, color=[colours.get(n, OKABE_ITO[3]) for n in names])
+    ax.barh(names, values, color=[_group_colour(n) for n in names])
     top = max(values)
     for i, v in enumerate(values):
         ax.text(v + top * 0.01, i, f"{v:,}", va="center", fontsize=8)

@@ -68,8 +68,10 @@ def test_example_pattern_is_causal():
 def test_widget_follows_the_slider_and_the_text_box():
     widget = context_cost_widget(16)
     assert widget.last["context"] == 16 and widget.last["drawn"] and widget.last["pattern"].shape == (16, 16)
+    assert "<img src='data:image/png;base64," in widget.picture.value and "T = 16" in widget.picture.value
     widget.context.value = 2048
     assert widget.last["entries"] == 2048 ** 2 and not widget.last["drawn"] and widget.last["pattern"] is None
+    assert "too big to draw" in widget.picture.value and "<img" not in widget.picture.value
     assert "144.0 GiB" in widget.numbers.value
     widget.context.value = CONTEXT_CHOICES[3]
     assert widget.last["context"] == 8 and widget.last["drawn"]
@@ -80,3 +82,21 @@ def test_widget_follows_the_slider_and_the_text_box():
     assert "not a context length" in widget.last["error"]
     widget.context.value = 4
     assert "error" not in widget.last
+
+
+def test_pattern_image_is_one_pixel_per_entry():
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    from gptlab.widgets import pattern_image_html
+
+    pattern = example_causal_pattern(8).numpy()
+    page = pattern_image_html(pattern, title="t", row_title="query", col_title="key")
+    data = base64.b64decode(re.search(r"base64,([A-Za-z0-9+/=]+)'", page).group(1))
+    image = Image.open(io.BytesIO(data))
+    assert image.size == (8, 8)
+    pixels = image.convert("RGB").load()
+    assert pixels[7, 0] == pixels[6, 0] != pixels[0, 0]  # first row: all weight on key 0, the future is 0

@@ -68,13 +68,16 @@ def test_scale_explorer_updates_and_rejects_bad_heads():
 
     widget = scale_explorer(n_embd=768, n_layer=12, n_head=12, vocab=50257, context=1024)
     assert widget.last["error"] is None and widget.last["total"] == 162_129_408
+    assert widget.bars.value.count("px;height:12px") == 8 and "38,597,376" in widget.bars.value  # the embedding
     widget.n_layer.value = 24
     assert widget.last["groups"]["output"] == 24 * 768 * 768
+    assert f"{24 * 768 * 768:,}" in widget.bars.value
     before = widget.last["total"]
     widget.n_head.value = 8  # 768 / 8 = 96: allowed, same total (heads cut, not add)
     assert widget.last["total"] == before
     widget.n_head.value = 7  # does not divide 768
     assert widget.last["error"] and "do not divide" in widget.last["error"] and "6 heads" in widget.last["error"]
+    assert widget.bars.value == ""  # no bars for an impossible model
     widget.n_head.value = 12
     widget.context.value = 2048
     assert widget.last["error"] is None
