@@ -106,11 +106,18 @@ def check_turn(tokenizer: CharTokenizer, block_size: int, system: str, question:
 
 def answer(model: nn.Module, tokenizer: CharTokenizer, system: str, question: str, temperature: float = 0.0,
            max_new_tokens: int | None = None, generator: torch.Generator | None = None) -> str:
-    """The model's answer: generate after the assistant marker until ■ (not included) or the context is full."""
+    """The model's answer: generate after the assistant marker until ■ (not included) or the context is full.
+
+    max_new_tokens caps the answer's length; asking for more than the context leaves room for is an error.
+    """
     block_size = model.config.block_size
     ids = check_turn(tokenizer, block_size, system, question)
     room = block_size - len(ids)
-    max_new = room if max_new_tokens is None else min(max_new_tokens, room)
+    if max_new_tokens is not None and max_new_tokens > room:
+        raise ValueError(f"max_new_tokens={max_new_tokens}, but the prompt leaves only {room} of the model's "
+                         f"{block_size} context characters for the answer; ask for at most {room}, or shorten "
+                         "the system prompt or the question.")
+    max_new = room if max_new_tokens is None else max_new_tokens
     end = tokenizer.stoi[END]
     out = generate(model, ids, max_new, temperature=temperature, generator=generator, stop_token=end)[0, len(ids):]
     new = out.tolist()

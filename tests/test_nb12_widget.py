@@ -56,3 +56,11 @@ def test_chat_box(parts):
     box.temperature.value = 1.0
     box.button.click()
     assert box.last["error"] is None and box.last["temperature"] == 1.0
+
+
+def test_answer_length_is_checked_against_the_room_left(parts):
+    model, tok = parts
+    room = model.config.block_size - len(chat.format_prompt("Count.", "a b"))  # 32 - 12 = 20
+    assert len(chat.answer(model, tok, "Count.", "a b", max_new_tokens=room)) <= room
+    with pytest.raises(ValueError, match=f"leaves only {room} .* at most {room}"):
+        chat.answer(model, tok, "Count.", "a b", max_new_tokens=room + 1)  # never silently cut to fit
