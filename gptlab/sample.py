@@ -127,9 +127,12 @@ class Reader:
     def __init__(self, model: nn.Module, idx: torch.Tensor):
         self.model = model
         self.block_size = model.config.block_size
+        if idx.size(1) > self.block_size:
+            raise ValueError(f"the prompt has {idx.size(1)} tokens but the context holds {self.block_size}; "
+                             f"give the Reader at most {self.block_size} (idx[:, -{self.block_size}:] keeps the end).")
         self.idx = idx
         self.kv_cache = KVCache() if getattr(model, "supports_kv_cache", False) else None
-        self.logits = self._read(idx[:, -self.block_size:])
+        self.logits = self._read(idx)
 
     def _read(self, new: torch.Tensor) -> torch.Tensor:
         if self.kv_cache is None:

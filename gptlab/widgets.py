@@ -143,8 +143,10 @@ def generation_steps(model, tokenizer, prompt: str, n_tokens: int, temperature: 
     if not ids:
         raise ValueError("the prompt is empty: type at least one character.")
     block_size = model.config.block_size
+    if len(ids) > block_size:
+        raise ValueError(f"the prompt has {len(ids)} tokens but the model reads at most {block_size}; shorten it.")
     generator = torch.Generator().manual_seed(seed)
-    idx = torch.tensor([ids[-block_size:]], dtype=torch.long, device=model.device)
+    idx = torch.tensor([ids], dtype=torch.long, device=model.device)
     was_training = model.training
     model.eval()
     records = []

@@ -96,3 +96,9 @@ def test_models_without_kv_support_reread_the_window():
     assert reader.kv_cache is None
     out = generate(model, [1, 2], 20, temperature=0)
     assert out.shape == (1, 22)
+
+
+def test_reader_refuses_a_prompt_longer_than_the_context(tiny_config):
+    model = GPT(tiny_config).eval()
+    with pytest.raises(ValueError, match="at most 16"):
+        Reader(model, torch.ones(1, 17, dtype=torch.long))

@@ -94,6 +94,8 @@ def test_stepper_shows_unknown_characters_as_a_message(tiny):
     assert "error" in stepper.last and "'Z'" in stepper.last["error"]
     stepper.prompt.value = ""
     assert "empty" in stepper.last["error"]
+    stepper.prompt.value = "ROMEO: But soft, what"  # 21 characters, context 16: an error, not a silent cut
+    assert "reads at most 16" in stepper.last["error"]
     stepper.prompt.value = "ROMEO:\n"
     assert "error" not in stepper.last
 
