@@ -184,6 +184,26 @@ def loss_curves(ax: plt.Axes, history, label: str = "", smooth: int = 20) -> Non
     ax.legend()
 
 
+def _box(ax: plt.Axes, x: float, y: float, text: str, width: float, height: float, face, edge, lw: float,
+         fontsize: float, zorder: float | None = None) -> None:
+    """A rounded box centred at (x, y) with its label: the building block of the diagrams below."""
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, boxstyle="round,pad=0.04",
+                                facecolor=face, edgecolor=edge, lw=lw, zorder=zorder))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=None if zorder is None else zorder + 1)
+
+
+def _plus(ax: plt.Axes, x: float, y: float, radius: float, lw: float, zorder: float | None = None,
+          **text_style) -> None:
+    """A circled + at (x, y): where a residual branch or a positional encoding is added."""
+    from matplotlib.patches import Circle
+
+    ax.add_patch(Circle((x, y), radius, facecolor="white", edgecolor="black", lw=lw, zorder=zorder))
+    ax.text(x, y + text_style.pop("dy", 0.0), "+", ha="center", va="center", zorder=None if zorder is None else zorder + 1,
+            **text_style)
+
+
 def draw_norm_placement(ax: plt.Axes) -> None:
     """Post-norm (2017 Transformer) and pre-norm (GPT-2/3) blocks side by side as boxes and arrows (notebook 07).
 
@@ -191,18 +211,15 @@ def draw_norm_placement(ax: plt.Axes) -> None:
     its result back at a circled +. In post-norm the LayerNorms sit on the stream itself; in pre-norm they sit on
     the branches, and one final LayerNorm follows the last block.
     """
-    from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
+    from matplotlib.patches import Rectangle
 
     norm_c, attn_c, mlp_c = OKABE_ITO[1], OKABE_ITO[0], OKABE_ITO[2]
 
     def box(x: float, y: float, text: str, color: str, width: float = 2.9) -> None:
-        ax.add_patch(FancyBboxPatch((x - width / 2, y - 0.32), width, 0.64, boxstyle="round,pad=0.04",
-                                    facecolor="white", edgecolor=color, lw=2.2, zorder=3))
-        ax.text(x, y, text, ha="center", va="center", fontsize=9, zorder=4)
+        _box(ax, x, y, text, width, 0.64, "white", color, lw=2.2, fontsize=9, zorder=3)
 
     def add(x: float, y: float) -> None:
-        ax.add_patch(Circle((x, y), 0.24, facecolor="white", edgecolor="black", lw=1.6, zorder=3))
-        ax.text(x, y - 0.02, "+", ha="center", va="center", fontsize=12, fontweight="bold", zorder=4)
+        _plus(ax, x, y, 0.24, lw=1.6, zorder=3, dy=-0.02, fontsize=12, fontweight="bold")
 
     def path(points: list[tuple[float, float]], lw: float = 1.4) -> None:
         # straight segments, with an arrowhead on the last one
@@ -282,7 +299,7 @@ def draw_encoder_decoder(ax: plt.Axes) -> dict[str, list[tuple[float, ...]]]:
     [(x0, y0, x1, y1), ...] where each memory path starts and ends.
     """
     from matplotlib.colors import to_rgb
-    from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     def light(color: str, amount: float = 0.55) -> tuple[float, float, float]:
         r, g, b = (c + (1 - c) * amount for c in to_rgb(color))
@@ -293,8 +310,7 @@ def draw_encoder_decoder(ax: plt.Axes) -> dict[str, list[tuple[float, ...]]]:
     w, h, step = 3.4, 0.5, 0.72  # box width and height, distance between box centres
 
     def box(x: float, y: float, label: str, fc) -> None:
-        ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.04", fc=fc, ec="black", lw=1))
-        ax.text(x, y, label, ha="center", va="center", fontsize=10)
+        _box(ax, x, y, label, w, h, fc, "black", lw=1, fontsize=10)
 
     def arrow(p0: tuple[float, float], p1: tuple[float, float], color: str = "black", lw: float = 1.2) -> None:
         ax.add_patch(FancyArrowPatch(p0, p1, arrowstyle="-|>", mutation_scale=12, color=color, lw=lw,
@@ -306,8 +322,7 @@ def draw_encoder_decoder(ax: plt.Axes) -> dict[str, list[tuple[float, ...]]]:
         box(x, step, embedding, vocab)
         arrow((x, 0.18), (x, step - h / 2 - 0.04))
         plus = 2 * step
-        ax.add_patch(Circle((x, plus), 0.17, fc="white", ec="black", lw=1))
-        ax.text(x, plus, "+", ha="center", va="center", fontsize=12)
+        _plus(ax, x, plus, 0.17, lw=1, fontsize=12)
         ax.text(x - 0.35, plus, "positional\nencoding", ha="right", va="center", fontsize=9)
         arrow((x, step + h / 2 + 0.04), (x, plus - 0.17))
         return plus + 0.17
