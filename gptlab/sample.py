@@ -128,8 +128,8 @@ class Reader:
         self.model = model
         self.block_size = model.config.block_size
         if idx.size(1) > self.block_size:
-            raise ValueError(f"the prompt has {idx.size(1)} tokens but the context holds {self.block_size}; "
-                             f"give the Reader at most {self.block_size} (idx[:, -{self.block_size}:] keeps the end).")
+            raise ValueError(f"the prompt has {idx.size(1)} tokens but the model reads at most {self.block_size}; "
+                             f"shorten it (idx[:, -{self.block_size}:] keeps its end).")
         self.idx = idx
         self.kv_cache = KVCache() if getattr(model, "supports_kv_cache", False) else None
         self.logits = self._read(idx)

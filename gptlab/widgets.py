@@ -143,24 +143,25 @@ def generation_steps(model, tokenizer, prompt: str, n_tokens: int, temperature: 
     if not ids:
         raise ValueError("the prompt is empty: type at least one character.")
     block_size = model.config.block_size
-    if len(ids) > block_size:
-        raise ValueError(f"the prompt has {len(ids)} tokens but the model reads at most {block_size}; shorten it.")
     generator = torch.Generator().manual_seed(seed)
     idx = torch.tensor([ids], dtype=torch.long, device=model.device)
     was_training = model.training
     model.eval()
     records = []
-    reader = Reader(model, idx)
-    for step in range(n_tokens):
-        last = reader.logits[0].float()
-        probs = torch.softmax(last, dim=-1)
-        p, i = probs.topk(min(top, probs.numel()))
-        chosen = int(sample_next(last, temperature, generator=generator))
-        records.append({"context": reader.idx[0, -block_size:].tolist(), "candidates": list(zip(i.tolist(), p.tolist())),
-                        "chosen": chosen, "p_chosen": float(probs[chosen])})
-        if step < n_tokens - 1:
-            reader.append(torch.tensor([chosen], device=idx.device))
-    model.train(was_training)
+    try:
+        reader = Reader(model, idx)  # a prompt longer than the context raises here, saying so
+        for step in range(n_tokens):
+            last = reader.logits[0].float()
+            probs = torch.softmax(last, dim=-1)
+            p, i = probs.topk(min(top, probs.numel()))
+            chosen = int(sample_next(last, temperature, generator=generator))
+            records.append({"context": reader.idx[0, -block_size:].tolist(),
+                            "candidates": list(zip(i.tolist(), p.tolist())), "chosen": chosen,
+                            "p_chosen": float(probs[chosen])})
+            if step < n_tokens - 1:
+                reader.append(torch.tensor([chosen], device=idx.device))
+    finally:
+        model.train(was_training)
     return records
 
 

@@ -96,6 +96,11 @@ def test_stepper_shows_unknown_characters_as_a_message(tiny):
     assert "empty" in stepper.last["error"]
     stepper.prompt.value = "ROMEO: But soft, what"  # 21 characters, context 16: an error, not a silent cut
     assert "reads at most 16" in stepper.last["error"]
+    model.train()
+    with pytest.raises(ValueError, match="at most 16"):
+        generation_steps(model, tok, "ROMEO: But soft, what", 3)
+    assert model.training  # an error leaves the model in the mode it was in
+    model.eval()
     stepper.prompt.value = "ROMEO:\n"
     assert "error" not in stepper.last
 
