@@ -68,17 +68,22 @@ def signed_bars_html(rows: list[tuple[str, float | None, str]], title: str = "",
     return "".join(lines)
 
 
+def _sequential_rgba(values: np.ndarray, vmax: float) -> np.ndarray:
+    """0..vmax -> RGBA in the course's sequential colour map (cividis), for the HTML heatmaps."""
+    from matplotlib import colormaps
+
+    from .viz import SEQUENTIAL
+
+    return colormaps[SEQUENTIAL](np.clip(values / vmax, 0.0, 1.0))
+
+
 def heatmap_html(matrix, row_labels: list[str], col_labels: list[str], title: str = "", row_title: str = "",
                  col_title: str = "", cell_px: int = 13, vmax: float = 1.0) -> str:
     """A heatmap as an HTML table: one coloured cell per entry (0..vmax, cividis), labels on both axes and
     each value in the cell's tooltip. Redrawing it costs milliseconds, where a matplotlib picture of
     a 60 x 60 pattern with its labels costs a fifth of a second."""
-    from matplotlib import colormaps
-
-    from .viz import SEQUENTIAL
-
     values = np.asarray(matrix, dtype=float)
-    rgba = colormaps[SEQUENTIAL](np.clip(values / vmax, 0.0, 1.0))
+    rgba = _sequential_rgba(values, vmax)
     colours = [["#%02x%02x%02x" % tuple(int(255 * c) for c in px[:3]) for px in row] for row in rgba]
     esc = [html.escape(label) for label in col_labels]
     cell = f"width:{cell_px}px;height:{cell_px}px;padding:0;font-size:0;"
@@ -103,13 +108,9 @@ def pattern_image_html(matrix, title: str = "", row_title: str = "", col_title: 
     and axis captions: for patterns too big to label cell by cell. Costs about a millisecond to redraw."""
     import base64
 
-    from matplotlib import colormaps
     from PIL import Image as PILImage
 
-    from .viz import SEQUENTIAL
-
-    values = np.asarray(matrix, dtype=float)
-    rgb = (255 * colormaps[SEQUENTIAL](np.clip(values / vmax, 0.0, 1.0))[..., :3]).astype(np.uint8)
+    rgb = (255 * _sequential_rgba(np.asarray(matrix, dtype=float), vmax)[..., :3]).astype(np.uint8)
     buffer = io.BytesIO()
     PILImage.fromarray(rgb).save(buffer, format="png")
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
