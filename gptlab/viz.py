@@ -57,7 +57,8 @@ FIGURES: dict[str, tuple[str, str]] = {
                                "patterns on 'ROMEO:' newline 'But soft, what light through yonder window breaks?': in "
                                "layer 0, heads 3, 2 and 1 show thin diagonals one, two and three places below the main "
                                "one (the last fainter) and head 0 a broad faint band; in layer 1, head 2 shows a bright "
-                               "column at the newline, head 3 a fainter one, heads 0 and 1 are mostly diffuse."),
+                               "column at the newline, head 3 a fainter one, head 1 a thinner column at the 'a' of 'what' "
+                               "(later characters give it about a fifth of their attention), head 0 is diffuse."),
     "gpt-flow.png": ("00-the-flow.ipynb", "The flow of a GPT as eight boxes: tokens, embeddings, attention, MLP "
                      "(attention and MLP framed as a block repeated N times), last vector, unembedding, softmax, "
                      "sample, with an arrow from sample back to tokens: the new token is appended and it all runs "
@@ -70,7 +71,7 @@ FIGURES: dict[str, tuple[str, str]] = {
                          "on Shakespeare, projected on their two main directions: capitals, lower-case letters "
                          "and punctuation form three separate groups."),
     "gpt-3-calculate-output-prob.png": ("08-unembedding-and-softmax.ipynb", "The trained character model's last "
-                                        "vector for 'To be, or not to b' times the unembedding matrix gives one logit "
+                                        "vector for 'HAMLET:' newline 'To be, or not to b' times the unembedding matrix gives one logit "
                                         "per character; softmax turns the logits into probabilities, with 'e' on top."),
     "kv-cache.png": ("09-temperature-and-sampling.ipynb", "The work of one generation step for the 8th character "
                      "after 'ROMEO:' and a newline, as two grids (columns: tokens; a keys-and-values strip above one "
