@@ -47,8 +47,10 @@ def probabilities(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
                   top_p: float | None = None) -> torch.Tensor:
     """The distribution sample_next draws from: (..., V) logits -> (..., V) probabilities summing to 1.
 
-    Order: temperature, then keep the top_k most likely, then the smallest set whose probability
-    reaches top_p, then renormalise.
+    Order (Hugging Face's): temperature, then keep the top_k most likely, then, within the top-k
+    distribution renormalised to sum to 1, the smallest set of most likely tokens whose probability
+    reaches top_p; then renormalise. Tokens are ranked by logit; equal logits rank by token id, the
+    lower id first, on every device (a stable sort), so top_k keeps exactly k tokens.
     """
     if not isinstance(logits, torch.Tensor) or logits.dim() == 0:
         raise ValueError("logits must be a tensor with the vocabulary on its last axis.")
@@ -64,25 +66,25 @@ def probabilities(logits: torch.Tensor, temperature: float = 1.0, top_k: int | N
         if (logits == float("inf")).any():
             raise ValueError("logits contain +inf; the model overflowed. Use float32 or a lower learning rate.")
     probs = apply_temperature(logits, temperature)
-    if top_k is not None and top_k < V:
-        kth = probs.topk(top_k, dim=-1).values[..., -1:]
-        probs = torch.where(probs >= kth, probs, torch.zeros_like(probs))
-        probs = _keep_first_k(probs, top_k)
-    if top_p is not None and top_p < 1:
-        sorted_p, order = probs.sort(dim=-1, descending=True)
-        before = sorted_p.cumsum(-1) - sorted_p  # mass of the tokens ranked above each one
-        keep_sorted = before < top_p  # keep a token while the mass above it is still short of top_p
-        keep = torch.zeros_like(keep_sorted).scatter(-1, order, keep_sorted)
-        probs = torch.where(keep, probs, torch.zeros_like(probs))
+    if (top_k is not None and top_k < V) or (top_p is not None and top_p < 1):
+        probs = _keep_top(logits, probs, top_k, top_p)
     return probs / probs.sum(-1, keepdim=True)
 
 
-def _keep_first_k(probs: torch.Tensor, k: int) -> torch.Tensor:
-    # Ties at the k-th value could keep more than k tokens; keep exactly k (the lowest ids win ties).
-    if ((probs > 0).sum(-1) <= k).all():
-        return probs
-    _, idx = probs.topk(k, dim=-1, sorted=False)
-    mask = torch.zeros_like(probs, dtype=torch.bool).scatter(-1, idx, True)
+def _keep_top(logits: torch.Tensor, probs: torch.Tensor, top_k: int | None, top_p: float | None) -> torch.Tensor:
+    """probs with every token outside the top-k, then outside the top-p of the renormalised rest, set to 0."""
+    # A stable sort keeps equal logits in id order: the lower id ranks first, whatever the device.
+    order = logits.sort(dim=-1, descending=True, stable=True).indices  # (..., V) token ids, most likely first
+    sorted_p = probs.gather(-1, order).double()
+    keep = torch.ones_like(sorted_p, dtype=torch.bool)
+    if top_k is not None:
+        keep[..., top_k:] = False
+    if top_p is not None and top_p < 1:
+        sorted_p = torch.where(keep, sorted_p, torch.zeros_like(sorted_p))
+        sorted_p = sorted_p / sorted_p.sum(-1, keepdim=True)  # top-p reads the top-k distribution
+        before = sorted_p.cumsum(-1) - sorted_p  # mass of the tokens ranked above each one
+        keep &= before < top_p  # keep a token while the mass above it is still short of top_p
+    mask = torch.zeros_like(keep).scatter(-1, order, keep)
     return torch.where(mask, probs, torch.zeros_like(probs))
 
 
@@ -204,13 +206,12 @@ def generate(model: nn.Module, prompt: Sequence[int] | torch.Tensor, max_new_tok
              temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
              generator: torch.Generator | None = None, stop_token: int | None = None,
              crop_prompt: bool = False) -> torch.Tensor:
-    """The prompt followed by up to max_new_tokens sampled tokens, shape (B, T + new).
+    """The whole prompt followed by up to max_new_tokens sampled tokens, shape (B, T + new).
 
-    See generate_stream for the rules about long prompts and stop tokens.
+    With crop_prompt=True the model reads only the prompt's last block_size tokens, but the output
+    still starts with the whole prompt. See generate_stream for the rules about long prompts and stop tokens.
     """
     idx = _as_prompt(prompt, model.device)
-    if crop_prompt:
-        idx = idx[:, -model.config.block_size:]
     new = list(generate_stream(model, idx, max_new_tokens, temperature, top_k, top_p, generator,
                                stop_token, crop_prompt))
     if not new:

@@ -76,7 +76,10 @@ def test_generate_rules(tiny_config):
     assert long.shape == (1, 24)
     with pytest.raises(ValueError, match="crop_prompt"):
         generate(model, [1] * 20, 2)
-    assert generate(model, [1] * 20, 2, crop_prompt=True).shape == (1, 18)
+    prompt = list(range(1, 21))  # 20 tokens, the context holds 16
+    cropped = generate(model, prompt, 2, crop_prompt=True, temperature=0)
+    assert cropped.shape == (1, 22) and cropped[0, :20].tolist() == prompt  # the whole prompt, then the new tokens
+    assert cropped[0, 20:].tolist() == generate(model, prompt[-16:], 2, temperature=0)[0, 16:].tolist()
     with pytest.raises(ValueError, match="empty"):
         generate(model, [], 3)
     with pytest.raises(ValueError, match="top_k"):
@@ -90,6 +93,34 @@ def test_generate_stops_and_streams(tiny_config):
     assert out[0].tolist() == [1, 2, first]
     streamed = [int(t) for t in generate_stream(model, [1, 2], 4, temperature=0)]
     assert streamed == generate(model, [1, 2], 4, temperature=0)[0, 2:].tolist()
+
+
+class _CountingModel(torch.nn.Module):
+    """A stand-in language model whose next token is always the last token + 1 (mod vocab_size)."""
+
+    def __init__(self, vocab_size: int = 8, block_size: int = 16):
+        super().__init__()
+        self.config = GPTConfig(block_size=block_size, vocab_size=vocab_size, n_layer=1, n_head=1, n_embd=4)
+        self.device = torch.device("cpu")
+
+    def forward(self, idx):
+        logits = torch.nn.functional.one_hot((idx + 1) % self.config.vocab_size, self.config.vocab_size) * 10.0
+        return logits.float(), None
+
+
+def test_batched_stop_tokens_stop_each_row_and_pad_after():
+    model = _CountingModel()
+    out = generate(model, torch.tensor([[1], [5], [3]]), 20, temperature=0, stop_token=4)
+    # row 0 reaches 4 after 3 tokens and row 2 after 1: each is padded with the stop token from there;
+    # row 1 wraps round (6, 7, 0, ..., 4) and stops last, after 7 tokens, which ends generation
+    assert out.tolist() == [[1, 2, 3, 4, 4, 4, 4, 4],
+                            [5, 6, 7, 0, 1, 2, 3, 4],
+                            [3, 4, 4, 4, 4, 4, 4, 4]]
+    streamed = torch.stack(list(generate_stream(model, torch.tensor([[1], [5], [3]]), 20, temperature=0,
+                                                stop_token=4)), dim=1)
+    assert torch.equal(streamed, out[:, 1:])
+    assert generate(model, torch.tensor([[1], [5]]), 3, temperature=0, stop_token=4).tolist() == [[1, 2, 3, 4],
+                                                                                                 [5, 6, 7, 0]]
 
 
 @pytest.mark.parametrize("kwargs, match", [({"prompt": [1] * 20}, "crop_prompt"), ({"temperature": -1.0}, "temperature"),
