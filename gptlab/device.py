@@ -1,4 +1,4 @@
-"""Where tensors live and how runs repeat (notebook 00)."""
+"""Where tensors live, how runs repeat (notebook 00), and when training computes in bfloat16 (notebook 10)."""
 from __future__ import annotations
 
 import os
@@ -39,12 +39,26 @@ def set_seed(seed: int = 1337) -> torch.Generator:
 
 
 def autocast_dtype(device: torch.device) -> torch.dtype | None:
-    """bfloat16 where the hardware runs it fast (CUDA with bf16, CPUs with AVX-512 BF16 or AMX), else None."""
+    """bfloat16 where the hardware runs it natively (CUDA compute capability 8.0+, CPUs with AVX-512 BF16 or AMX),
+    else None (notebook 10's training).
+
+    torch.cuda.is_bf16_supported() is also true on older GPUs (a T4, a V100) that only emulate bf16,
+    slower than float32 there; so CUDA is asked for its compute capability instead (Ampere, 8.0, is
+    the first with bf16 tensor cores).
+    """
     if device.type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
+        return torch.bfloat16 if cuda_has_native_bf16(device) else None
     if device.type == "cpu":
         return torch.bfloat16 if cpu_has_fast_bf16() else None
     return None
+
+
+def cuda_has_native_bf16(device: torch.device | None = None) -> bool:
+    """True when the CUDA device computes in bf16 in hardware: compute capability 8.0 (Ampere) or newer."""
+    if not torch.cuda.is_available():
+        return False
+    major, _ = torch.cuda.get_device_capability(device)
+    return major >= 8
 
 
 def cpu_has_fast_bf16() -> bool:
