@@ -52,9 +52,24 @@ def total_matrices(config: GPTConfig) -> int:
     return sum(g.matrices for g in weight_groups(config))
 
 
-def count_parameters(model: nn.Module) -> int:
-    """Distinct trainable numbers in a model (a tied matrix counts once)."""
-    return sum(p.numel() for p in model.parameters())
+def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
+    """Distinct numbers in a model's parameters, frozen ones included (notebooks 00, 10, 11).
+
+    A tied matrix counts once, whether the two modules hold one Parameter or two Parameters over the
+    same memory. trainable_only=True counts only the parameters with requires_grad (what an optimizer
+    would update).
+    """
+    seen: set[tuple] = set()
+    total = 0
+    for p in model.parameters():  # yields a Parameter held by two modules once
+        if trainable_only and not p.requires_grad:
+            continue
+        # Two Parameter objects over one memory block are one matrix (a meta tensor has no memory: use its id).
+        key = (id(p),) if p.device.type == "meta" else (p.device, p.data_ptr(), tuple(p.shape), p.stride())
+        if key not in seen:
+            seen.add(key)
+            total += p.numel()
+    return total
 
 
 def gpt_parameter_formula(config: GPTConfig, tied: bool = True) -> dict[str, int]:
