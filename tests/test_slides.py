@@ -1,9 +1,15 @@
 """Every notebook becomes an offline reveal.js deck (tools/slides.py); build one and inspect it."""
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import json
+import os
 import re
+import shutil
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -50,3 +56,72 @@ def test_deck_builds_offline(tmp_path):
             assert (tmp_path / local).exists(), f"{url} is referenced but not shipped with the deck"
     for css in (tmp_path / "assets" / "reveal.js").rglob("*.css"):
         assert not re.search(r"@import\s+url\(\s*['\"]?https?:", css.read_text()), f"{css} imports from the web"
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DECK_NOTEBOOK = ROOT / "notebooks" / "09-temperature-and-sampling.ipynb"
+
+
+@contextlib.contextmanager
+def _serve(directory: Path):
+    """Serve `directory` on 127.0.0.1 (a free port) for the duration of the block; yields the base URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(directory))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_deck_renders_widgets_and_tex_fonts_in_chromium(tmp_path):
+    """Notebook 09's deck in headless Chromium: no failed or off-machine request, every saved widget
+    view is drawn (html-manager), and MathJax typesets with its TeX fonts (not a system-font fallback)."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed: .ci/run should have installed it", pytrace=False)
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import slides
+
+    deck = slides.build_deck(DECK_NOTEBOOK, tmp_path)
+    failed: list[str] = []
+    with _serve(tmp_path) as base, sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+
+        def only_local(route):
+            if route.request.url.startswith(base + "/") or route.request.url.startswith("data:"):
+                route.continue_()
+            else:
+                failed.append(f"{route.request.url} (off the machine)")
+                route.abort()
+
+        page.route("**/*", only_local)
+        page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and failed.append(f"{r.url} (HTTP {r.status})"))
+        page.goto(f"{base}/{deck.name}")
+        page.wait_for_function("() => window.MathJax && MathJax.Hub && MathJax.OutputJax['HTML-CSS']"
+                               " && MathJax.OutputJax['HTML-CSS'].fontInUse !== undefined", timeout=30_000)
+        page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")  # typesetting finished
+        font = page.evaluate("() => MathJax.OutputJax['HTML-CSS'].fontInUse")
+        typeset = page.locator(".MathJax").count()
+        views = page.locator(".jupyter-widgets.jp-OutputArea-output")
+        view_count = views.count()
+        empty_areas = """() => Array.from(document.querySelectorAll('.jupyter-widgets.jp-OutputArea-output'))
+                     .filter(area => area.querySelector('.widget-subarea .lm-Widget') === null).length"""
+        with contextlib.suppress(sync_api.TimeoutError):  # counted and reported below
+            page.wait_for_function(f"() => ({empty_areas})() === 0", timeout=15_000)
+        empty = page.evaluate(empty_areas)
+        controls = page.locator(".widget-subarea .widget-slider").count()
+        browser.close()
+    assert not failed, f"the deck made requests that failed: {failed}"
+    assert view_count >= 1, "notebook 09's deck should carry its widget's saved view"
+    assert empty == 0, f"{empty} of {view_count} widget areas stayed empty (is the widget manager loaded?)"
+    assert controls >= 1, "the widget area is drawn but has no slider"
+    assert typeset > 0, "MathJax typeset nothing"
+    assert font == "TeX", f"MathJax fell back to {font!r} fonts instead of its TeX web fonts"

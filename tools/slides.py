@@ -1,8 +1,10 @@
 """Build one reveal.js slide deck per notebook, usable offline: `python tools/slides.py [NOTEBOOK ...]`.
 
-Decks go to slides/ (not committed) with their scripts and styles in slides/assets/: reveal.js from
-tools/vendor (MIT licence) and MathJax from the jupyter-server-mathjax package. Nothing is fetched
-from the network when a deck is built or shown. Press "s" in a deck for the speaker notes.
+Decks go to slides/ (not committed) with their scripts and styles in slides/assets/: reveal.js and
+the widget manager from tools/vendor (see tools/vendor/README.md for versions and licences), MathJax
+from the jupyter-server-mathjax package plus the TeX fonts it lacks (also in tools/vendor). Nothing
+is fetched from the network when a deck is built or shown. Press "s" in a deck for the speaker notes.
+A widget on a slide shows its saved view; for live widgets in a lecture use RISE (README, "Lectures").
 """
 from __future__ import annotations
 
@@ -14,15 +16,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = Path(__file__).resolve().parent / "slides_template"
-REVEAL = Path(__file__).resolve().parent / "vendor" / "reveal.js-4.6.0"
+VENDOR = Path(__file__).resolve().parent / "vendor"
+REVEAL = VENDOR / "reveal.js-4.6.0"
+WIDGET_MANAGER = VENDOR / "html-manager-1.0.15"
+MATHJAX_TEX_FONTS = VENDOR / "mathjax-2.7.9-tex-fonts"
 
 
 def copy_assets(out_dir: Path) -> None:
+    """Copy reveal.js, the widget manager and MathJax (with its TeX fonts) into out_dir/assets."""
     assets = out_dir / "assets"
     shutil.copytree(REVEAL, assets / "reveal.js", dirs_exist_ok=True)
+    shutil.copytree(WIDGET_MANAGER, assets / "html-manager", dirs_exist_ok=True)
     mathjax = Path(str(files("jupyter_server_mathjax") / "static"))
     if not (assets / "mathjax" / "MathJax.js").exists():
         shutil.copytree(mathjax, assets / "mathjax", dirs_exist_ok=True)
+    # jupyter-server-mathjax ships only the STIX fonts; the default HTML-CSS output asks for TeX's
+    shutil.copytree(MATHJAX_TEX_FONTS, assets / "mathjax", dirs_exist_ok=True)
 
 
 def build_deck(notebook: Path, out_dir: Path) -> Path:
