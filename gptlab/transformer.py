@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .attention import attention_pattern, merge_heads, split_heads
+from .attention import attention_pattern, attention_scores, merge_heads, split_heads
 
 
 def sinusoidal_positions(T: int, C: int, device: torch.device | str | None = None) -> torch.Tensor:
@@ -58,6 +58,7 @@ class Seq2SeqConfig:
     d_ff: int = 256
     max_len: int = 64
     dropout: float = 0.0
+    src_pad_id: int | None = None  # the source's padding token: padded positions get no attention
 
     def __post_init__(self) -> None:
         for name in ("src_vocab_size", "tgt_vocab_size", "n_embd", "n_head", "n_enc_layer", "n_dec_layer",
@@ -67,6 +68,11 @@ class Seq2SeqConfig:
                 raise ValueError(f"Seq2SeqConfig.{name} must be a positive whole number, got {value!r}.")
         if self.n_embd % self.n_head or self.n_embd % 2:
             raise ValueError(f"n_embd={self.n_embd} must be even and divisible by n_head={self.n_head}.")
+        pad = self.src_pad_id
+        if pad is not None and (isinstance(pad, bool) or not isinstance(pad, int)
+                                or not 0 <= pad < self.src_vocab_size):
+            raise ValueError(f"Seq2SeqConfig.src_pad_id must be a source token id in 0..{self.src_vocab_size - 1} "
+                             f"or None (no padding), got {pad!r}.")
 
 
 class MultiHeadAttention(nn.Module):
@@ -74,7 +80,8 @@ class MultiHeadAttention(nn.Module):
 
     memory=None is self-attention (memory = x); causal=True masks the future (decoder self-attention
     only). With memory = the encoder's output it is cross-attention: (B, T, C) queries read
-    (B, S, C) memory, and the pattern is (B, nh, T, S), one row per output position, unmasked.
+    (B, S, C) memory, and the pattern is (B, nh, T, S), one row per output position. key_mask,
+    (B, S) bool with False at padding, gives the padded keys no attention (their pattern entries are 0).
     """
 
     def __init__(self, n_embd: int, n_head: int, dropout: float = 0.0):
@@ -87,19 +94,27 @@ class MultiHeadAttention(nn.Module):
         self.dropout = dropout
 
     def forward(self, x: torch.Tensor, memory: torch.Tensor | None = None, causal: bool = False,
-                cache: dict[str, torch.Tensor] | None = None, name: str = "attn") -> torch.Tensor:
+                cache: dict[str, torch.Tensor] | None = None, name: str = "attn",
+                key_mask: torch.Tensor | None = None) -> torch.Tensor:
         """x: (B, T, C), memory: (B, S, C) or None -> (B, T, C). A cache dict records f"{name}.pattern"."""
         if causal and memory is not None:
             raise ValueError("cross-attention is never causal: every output may read every input position.")
+        if causal and key_mask is not None:
+            raise ValueError("key_mask is for the source's padding (encoder and cross-attention), "
+                             "not for causal attention.")
         source = x if memory is None else memory
         q = split_heads(self.q_proj(x), self.n_head)       # (B, nh, T, hs)
         k = split_heads(self.k_proj(source), self.n_head)  # (B, nh, S, hs)
         v = split_heads(self.v_proj(source), self.n_head)  # (B, nh, S, hs)
+        keep = None if key_mask is None else key_mask[:, None, None, :]  # (B, 1, 1, S): True = a real token
         if cache is None:
-            y = F.scaled_dot_product_attention(q, k, v, is_causal=causal,
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=keep, is_causal=causal,
                                                dropout_p=self.dropout if self.training else 0.0)
         else:
-            pattern = attention_pattern(q, k, causal=causal)  # (B, nh, T, S), rows sum to 1
+            if keep is None:
+                pattern = attention_pattern(q, k, causal=causal)  # (B, nh, T, S), rows sum to 1
+            else:
+                pattern = torch.softmax(attention_scores(q, k).masked_fill(~keep, float("-inf")), dim=-1)
             cache[f"{name}.pattern"] = pattern
             y = pattern @ v
         return self.out_proj(merge_heads(y))
@@ -129,8 +144,9 @@ class EncoderLayer(nn.Module):
         self.ln_2 = nn.LayerNorm(config.n_embd)
         self.drop = nn.Dropout(config.dropout)
 
-    def forward(self, x: torch.Tensor, cache: dict | None = None, name: str = "encoder") -> torch.Tensor:
-        x = self.ln_1(x + self.drop(self.self_attn(x, cache=cache, name=f"{name}.self_attn")))
+    def forward(self, x: torch.Tensor, cache: dict | None = None, name: str = "encoder",
+                src_mask: torch.Tensor | None = None) -> torch.Tensor:
+        x = self.ln_1(x + self.drop(self.self_attn(x, cache=cache, name=f"{name}.self_attn", key_mask=src_mask)))
         return self.ln_2(x + self.ffn(x))
 
 
@@ -148,9 +164,10 @@ class DecoderLayer(nn.Module):
         self.drop = nn.Dropout(config.dropout)
 
     def forward(self, y: torch.Tensor, memory: torch.Tensor, cache: dict | None = None,
-                name: str = "decoder") -> torch.Tensor:
+                name: str = "decoder", src_mask: torch.Tensor | None = None) -> torch.Tensor:
         y = self.ln_1(y + self.drop(self.self_attn(y, causal=True, cache=cache, name=f"{name}.self_attn")))
-        y = self.ln_2(y + self.drop(self.cross_attn(y, memory=memory, cache=cache, name=f"{name}.cross_attn")))
+        y = self.ln_2(y + self.drop(self.cross_attn(y, memory=memory, cache=cache, name=f"{name}.cross_attn",
+                                                    key_mask=src_mask)))
         return self.ln_3(y + self.ffn(y))
 
 
@@ -189,20 +206,40 @@ class Seq2SeqTransformer(nn.Module):
         # The paper scales embeddings by sqrt(C) so they are not drowned by the +-1 positional waves.
         return self.drop(emb(ids) * math.sqrt(self.config.n_embd) + self.pe[: ids.size(1)])
 
+    def source_mask(self, src: torch.Tensor) -> torch.Tensor | None:
+        """(B, S) bool, False where src holds config.src_pad_id; None when the config has no padding token.
+
+        Pad sources at their end: the sinusoidal positions of the real tokens then stay where they were.
+        """
+        if self.config.src_pad_id is None:
+            return None
+        mask = src != self.config.src_pad_id
+        if not bool(mask.any(-1).all()):
+            raise ValueError(f"a source row is all padding (token {self.config.src_pad_id}): give every row "
+                             f"at least one real token.")
+        return mask
+
     def encode(self, src: torch.Tensor, cache: dict | None = None) -> torch.Tensor:
-        """src: (B, S) ids -> memory (B, S, C), the LAST encoder layer's output."""
+        """src: (B, S) ids -> memory (B, S, C), the LAST encoder layer's output.
+
+        With config.src_pad_id set, no position attends to a padded one, so the memory at the real
+        positions is what the unpadded source gives (the rows at padded positions mean nothing).
+        """
         self._check_ids(src, self.config.src_vocab_size, "src")
+        src_mask = self.source_mask(src)
         x = self._embed(self.src_emb, src)
         for i, layer in enumerate(self.encoder):
-            x = layer(x, cache=cache, name=f"encoder.{i}")
+            x = layer(x, cache=cache, name=f"encoder.{i}", src_mask=src_mask)
         if cache is not None:
             cache["memory"] = x
         return x
 
-    def decode(self, tgt_in: torch.Tensor, memory: torch.Tensor, cache: dict | None = None) -> torch.Tensor:
+    def decode(self, tgt_in: torch.Tensor, memory: torch.Tensor, cache: dict | None = None,
+               src_mask: torch.Tensor | None = None) -> torch.Tensor:
         """tgt_in: (B, T) ids (outputs shifted right), memory: (B, S, C) -> logits (B, T, V_tgt).
 
         Every decoder layer cross-attends to the same memory: the output of the last encoder layer.
+        src_mask (B, S), from source_mask(src), keeps cross-attention off the source's padding.
         """
         self._check_ids(tgt_in, self.config.tgt_vocab_size, "tgt_in")
         if memory.dim() != 3 or memory.size(0) != tgt_in.size(0):
@@ -210,13 +247,13 @@ class Seq2SeqTransformer(nn.Module):
                              f"got {tuple(memory.shape)}.")
         y = self._embed(self.tgt_emb, tgt_in)
         for i, layer in enumerate(self.decoder):
-            y = layer(y, memory, cache=cache, name=f"decoder.{i}")
+            y = layer(y, memory, cache=cache, name=f"decoder.{i}", src_mask=src_mask)
         return self.lm_head(y)
 
     def forward(self, src: torch.Tensor, tgt_in: torch.Tensor, targets: torch.Tensor | None = None,
                 cache: dict | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(logits (B, T, V_tgt), loss or None). Targets equal to -100 (padding) are not graded."""
-        logits = self.decode(tgt_in, self.encode(src, cache), cache)
+        logits = self.decode(tgt_in, self.encode(src, cache), cache, self.source_mask(src))
         loss = None
         if targets is not None:
             loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), targets.reshape(-1), ignore_index=-100)
@@ -244,11 +281,11 @@ class Seq2SeqTransformer(nn.Module):
         """
         was_training = self.training
         self.eval()
-        memory = self.encode(src)
+        memory, src_mask = self.encode(src), self.source_mask(src)
         out = torch.full((src.size(0), 1), bos_id, dtype=torch.long, device=src.device)
         done = torch.zeros(src.size(0), dtype=torch.bool, device=src.device)
         for _ in range(min(max_new_tokens, self.config.max_len - 1)):
-            nxt = self.decode(out, memory)[:, -1].argmax(-1)
+            nxt = self.decode(out, memory, src_mask=src_mask)[:, -1].argmax(-1)
             nxt = torch.where(done, torch.full_like(nxt, eos_id), nxt)
             done |= nxt == eos_id
             out = torch.cat([out, nxt[:, None]], dim=1)

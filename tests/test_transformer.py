@@ -98,3 +98,46 @@ def test_tiny_training_run_learns_to_copy():
     accuracy = (out[:, :4] == src).all(1).float().mean().item()
     assert accuracy > 0.9, accuracy
     assert (out[:, 4] == eos).float().mean() > 0.9
+
+
+def _padded_model(pad_id):
+    torch.manual_seed(0)
+    return Seq2SeqTransformer(Seq2SeqConfig(src_vocab_size=11, tgt_vocab_size=13, n_embd=16, n_head=2, n_enc_layer=2,
+                                            n_dec_layer=2, d_ff=32, max_len=20, src_pad_id=pad_id)).eval()
+
+
+def test_padding_the_source_changes_nothing():
+    model = _padded_model(pad_id=0)
+    src, tgt = torch.randint(1, 11, (1, 5)), torch.randint(0, 13, (1, 4))
+    padded = torch.cat([src, torch.zeros(1, 3, dtype=torch.long)], dim=1)  # padding goes at the end
+    logits, _ = model(src, tgt)
+    padded_logits, _ = model(padded, tgt)
+    assert torch.allclose(logits, padded_logits, atol=1e-5)
+    assert torch.allclose(model.encode(src), model.encode(padded)[:, :5], atol=1e-5)
+    explicit, cache = model.run_with_cache(padded, tgt)  # the explicit path masks the same way
+    assert torch.allclose(explicit, logits, atol=1e-5)
+    for name, pattern in cache.items():
+        if name.startswith("encoder") or "cross_attn" in name:
+            assert (pattern[..., 5:] == 0).all(), name  # no attention to a padded position
+            assert torch.allclose(pattern.sum(-1), torch.ones(pattern.shape[:-1]), atol=1e-6)
+    # a batch of two lengths, the shorter padded, gives each row's own output and translation
+    other = torch.randint(1, 11, (1, 8))
+    batch_logits, _ = model(torch.cat([padded, other]), torch.cat([tgt, tgt]))
+    assert torch.allclose(batch_logits[0], logits[0], atol=1e-5)
+    assert torch.equal(model.translate(torch.cat([padded, other]), 1, 2, 6)[0], model.translate(src, 1, 2, 6)[0])
+
+
+def test_without_a_pad_id_padding_is_read_like_any_token():
+    model = _padded_model(pad_id=None)  # the old behaviour: the test above would fail here
+    src, tgt = torch.randint(1, 11, (1, 5)), torch.randint(0, 13, (1, 4))
+    padded = torch.cat([src, torch.zeros(1, 3, dtype=torch.long)], dim=1)
+    assert not torch.allclose(model(src, tgt)[0], model(padded, tgt)[0], atol=1e-5)
+
+
+def test_padding_errors():
+    with pytest.raises(ValueError, match="all padding"):
+        _padded_model(pad_id=0).encode(torch.tensor([[3, 4], [0, 0]]))
+    with pytest.raises(ValueError, match="src_pad_id"):
+        Seq2SeqConfig(src_vocab_size=11, tgt_vocab_size=13, src_pad_id=11)
+    with pytest.raises(ValueError, match="causal"):
+        MultiHeadAttention(8, 2)(torch.randn(1, 3, 8), causal=True, key_mask=torch.ones(1, 3, dtype=torch.bool))
