@@ -69,6 +69,7 @@ class _ContextSumModel(torch.nn.Module):
 
 def check_generate(my_generate: Callable) -> CheckResult:
     """my_generate(model, ids, n) must equal gptlab.sample.generate(..., temperature=0)."""
+
     def body() -> None:
         model = _ContextSumModel().eval()
         prompt = torch.tensor([[1, 2, 3]])
@@ -129,6 +130,7 @@ FLOW_SHAPE_HINTS = {
 
 def check_flow_shapes(flow_shapes: Callable) -> CheckResult:
     """flow_shapes(config, T) -> {name: shape} must match a real GPT's activations for one sequence."""
+
     def body() -> None:
         for config, T in [(GPTConfig(block_size=16, vocab_size=30, n_layer=1, n_head=2, n_embd=24), 7),
                           (GPTConfig(block_size=12, vocab_size=50, n_layer=1, n_head=4, n_embd=32), 12)]:

@@ -52,6 +52,7 @@ def _mlp_inputs(C: int = 8, seed: int = 7) -> tuple[torch.Tensor, ...]:
 
 def check_mlp(fn: Callable) -> CheckResult:
     """fn(x, W_up, b_up, W_down, b_down) -> GELU(x @ W_up + b_up) @ W_down + b_down (tanh GELU)."""
+
     def body() -> None:
         x, W_up, b_up, W_down, b_down = _mlp_inputs()
         with torch.no_grad():
@@ -89,6 +90,7 @@ def check_mlp(fn: Callable) -> CheckResult:
 
 def check_pre_norm_block(fn: Callable) -> CheckResult:
     """fn(x, ln_1, attn, ln_2, mlp) -> x after one GPT-2 (pre-norm) block."""
+
     def body() -> None:
         torch.manual_seed(7)
         block = Block(GPTConfig(block_size=8, vocab_size=8, n_layer=1, n_head=2, n_embd=16)).eval()

@@ -65,6 +65,7 @@ def _mha_variant(x: torch.Tensor, attn, split_ok: bool = True, merge_ok: bool = 
 
 def check_multi_head_attention(fn: Callable) -> CheckResult:
     """fn(x, attn) -> (B, T, C): multi-head attention written with attn.c_attn, attn.c_proj and attn.n_head."""
+
     def body() -> None:
         for n_head in (4, 2):
             torch.manual_seed(6)

@@ -38,6 +38,7 @@ def top_k_filter(probs: torch.Tensor, k: int) -> torch.Tensor:
 
 def check_apply_temperature(apply_temperature: Callable[[torch.Tensor, float], torch.Tensor]) -> CheckResult:
     """Your apply_temperature(logits, T) must return softmax(logits / T), one-hot at the argmax for T = 0."""
+
     def body() -> None:
         g = torch.Generator().manual_seed(9)
         z = torch.randn(3, 8, generator=g) * 2

@@ -42,6 +42,7 @@ def merge(ids: list[int], pair: tuple[int, int], new_id: int) -> list[int]:
 
 def check_count_pairs(count_pairs: Callable) -> CheckResult:
     """count_pairs(ids) -> {pair: count} over adjacent pairs."""
+
     def body() -> None:
         ids = [5, 6, 5, 6, 7, 5]
         got = count_pairs(list(ids))
@@ -65,6 +66,7 @@ def check_count_pairs(count_pairs: Callable) -> CheckResult:
 
 def check_merge(merge: Callable) -> CheckResult:
     """merge(ids, pair, new_id) must equal gptlab.tokenizers.merge_pair."""
+
     def body() -> None:
         cases = [([1, 2, 3, 1, 2], (1, 2), 9), ([5, 1, 2], (1, 2), 9), ([1, 2, 1, 2, 1], (1, 2), 9),
                  ([4, 4, 4], (4, 4), 9), ([4, 4, 4, 4], (4, 4), 9), ([1, 3, 2], (1, 2), 9), ([], (1, 2), 9)]

@@ -85,6 +85,7 @@ def check_my_attention(cls) -> CheckResult:
     Checks shapes, causality, rows summing to 1, equality with gptlab's attention given the same
     weights, and that a small GPT built with it learns.
     """
+
     def body() -> None:
         config = GPTConfig(block_size=8, vocab_size=11, n_layer=1, n_head=4, n_embd=16)
         C, T = config.n_embd, config.block_size

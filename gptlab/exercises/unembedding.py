@@ -71,6 +71,7 @@ def check_softmax(softmax: Callable[[torch.Tensor], torch.Tensor]) -> CheckResul
 
 def check_cross_entropy(cross_entropy: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]) -> CheckResult:
     """Your cross_entropy(logits (N, V), targets (N,)) must be the mean of -log p(target)."""
+
     def body() -> None:
         g = torch.Generator().manual_seed(8)
         z = torch.randn(6, 5, generator=g) * 2
