@@ -1,8 +1,27 @@
 """Attention, built from the parts notebooks 03-06 teach: query, key, scores, scaling, causal mask,
-softmax, value, output.
+softmax, value, output (notebooks 03-06; the module contract below is notebook 10's).
 
 The pure functions take tensors shaped (..., T, hs) so they work for one head or for (B, nh, T, hs).
-`CausalSelfAttention` is the module the GPT uses: fast by default, explicit when asked for a cache.
+`CausalSelfAttention` is the module the GPT uses: fast by default (scaled-dot-product attention),
+explicit (the full T x T pattern) only while `GPT.run_with_cache` records it.
+
+Your own attention module inside a GPT (`GPT(config, attention=MyAttention)`, notebook 10)
+---------------------------------------------------------------------------------------------
+It must do one thing: `MyAttention(config)` builds it, and `forward(self, x)` maps x (B, T, C) to the
+change it adds to the residual stream, (B, T, C), causally. Then training, generation and
+`run_with_cache` all work with it. Two optional extras:
+
+- To be seen by `run_with_cache` (and so by `attention_patterns` and the pattern pictures), hand your
+  tensors over in forward: `record(self, pattern=pattern)` (any of q, k, v, pattern, z; pattern shaped
+  (B, nh, T, T)). Outside `run_with_cache` the call does nothing and costs next to nothing.
+- To generate with a KV cache instead of re-reading the window for each new token, set the class
+  attribute `supports_kv_cache = True` and, in forward, pass the new keys and values through
+  `k, v = extend_kv(self, k, v)` (each (B, nh, T, hs)): you get back every key and value so far, so k
+  may be longer than q; mask with `mask_future`, which shifts the causal mask past the cached tokens.
+
+Without these, run_with_cache still records what forward hooks see from outside the module ("embed",
+each block's "attn.out", "resid_mid", "mlp.out", "resid_post", and "ln_f"), and generation re-reads
+the window for each new token: slower, same tokens.
 """
 from __future__ import annotations
 
@@ -93,12 +112,66 @@ class KVCache:
         return self.keys[layer], self.values[layer]
 
 
+# What a GPT attaches to an attention (or MLP) module for the length of one call, and detaches after
+# (model.py's `_attached`): a recorder while run_with_cache runs, a layer's KV-cache slot while a
+# KVCache is passed. Plain attributes, so the module's forward keeps one argument.
+RECORDER = "_gptlab_recorder"
+KV_SLOT = "_gptlab_kv_slot"
+
+
+class Recorder:
+    """Writes a module's named tensors into a run_with_cache dict under one prefix ("blocks.0.attn")."""
+
+    def __init__(self, cache: dict[str, torch.Tensor], prefix: str):
+        self.cache, self.prefix = cache, prefix
+
+    def __call__(self, **tensors: torch.Tensor) -> None:
+        self.cache.update({f"{self.prefix}.{name}": t for name, t in tensors.items()})
+
+
+class KVSlot:
+    """One layer's place in a KVCache: what an attention module extends during a cached call."""
+
+    def __init__(self, kv_cache: KVCache, layer: int):
+        self.kv_cache, self.layer = kv_cache, layer
+
+    def extend(self, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return self.kv_cache.extend(self.layer, k, v)
+
+
+def is_recording(module: nn.Module) -> bool:
+    """True while `GPT.run_with_cache` records this module: take the explicit path then."""
+    return getattr(module, RECORDER, None) is not None
+
+
+def record(module: nn.Module, **tensors: torch.Tensor) -> None:
+    """Hand named activations (q, k, v, pattern, z, hidden, ...) to run_with_cache; a no-op otherwise.
+
+    Call it from forward as `record(self, pattern=pattern)`; see this module's docstring (notebook 10).
+    """
+    recorder = getattr(module, RECORDER, None)
+    if recorder is not None:
+        recorder(**tensors)
+
+
+def extend_kv(module: nn.Module, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The keys and values to attend to: k, v (B, nh, T, hs) themselves, or, while the GPT runs with
+    a KVCache, every cached key and value followed by these (B, nh, past + T, hs), which are cached too.
+
+    For a module that declares `supports_kv_cache = True` (notebooks 09-10).
+    """
+    slot = getattr(module, KV_SLOT, None)
+    return (k, v) if slot is None else slot.extend(k, v)
+
+
 class CausalSelfAttention(nn.Module):
     """Multi-head masked self-attention, GPT-2 style (notebooks 03-06).
 
     c_attn holds W_q, W_k and W_v side by side (one matmul instead of three); c_proj is the output
     matrix, all heads' value-up maps side by side. Parameter names match GPT-2 checkpoints.
     """
+
+    supports_kv_cache = True
 
     def __init__(self, config: GPTConfig):
         super().__init__()
@@ -109,41 +182,52 @@ class CausalSelfAttention(nn.Module):
         self.c_proj = nn.Linear(config.n_embd, config.n_embd, bias=config.bias)
         self.attn_dropout = nn.Dropout(config.dropout)
         self.resid_dropout = nn.Dropout(config.dropout)
+        setattr(self, RECORDER, None)  # set here so the fast path's look-up is a plain attribute read
+        setattr(self, KV_SLOT, None)
 
     def qkv(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         """Queries, keys and values of x (B, T, C), each (B, nh, T, hs)."""
         q, k, v = self.c_attn(x).split(self.n_embd, dim=2)
         return split_heads(q, self.n_head), split_heads(k, self.n_head), split_heads(v, self.n_head)
 
-    def forward(self, x: torch.Tensor, cache: dict[str, torch.Tensor] | None = None, name: str = "attn",
-                kv_cache: KVCache | None = None, layer: int = 0) -> torch.Tensor:
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         """x: (B, T, C) -> the change to add to the residual stream, (B, T, C).
 
-        With a `cache` dict, take the explicit path and record q, k, v, pattern and the heads' output
-        under `name` (e.g. "blocks.0.attn.pattern", shape (B, nh, T, T)).
-        With a `kv_cache`, x holds only the newest tokens: their keys and values are appended to
-        layer `layer`'s and the queries attend to every cached token as well.
+        While run_with_cache records, take the explicit path and record q, k, v, pattern (B, nh, T, T)
+        and z, the heads' outputs (B, nh, T, hs). While a KVCache is attached, x holds only the newest
+        tokens and the queries attend to every cached token as well.
         """
         q, k, v = self.qkv(x)  # (B, nh, T, hs)
-        if kv_cache is not None:
-            k, v = kv_cache.extend(layer, k, v)  # (B, nh, past + T, hs)
-        Tq, Tk = q.size(2), k.size(2)
-        if cache is None:
-            dropout_p = self.dropout if self.training else 0.0
-            # one new token sees every key: no mask; otherwise the causal mask, shifted past the cache
-            mask = None if Tq == 1 or Tq == Tk else causal_mask(Tq, q.device, past=Tk - Tq)
-            causal = Tq == Tk and Tq > 1
-            if q.device.type == "cpu" and torch.is_autocast_enabled("cpu"):
-                # PyTorch's CPU attention kernel is 3-4x slower in bfloat16 than in float32 at these
-                # sizes (benchmarks/README.md), so under CPU autocast it runs in float32.
-                with torch.autocast("cpu", enabled=False):
-                    y = F.scaled_dot_product_attention(q.float(), k.float(), v.float(), attn_mask=mask,
-                                                       dropout_p=dropout_p, is_causal=causal).to(q.dtype)
-            else:
-                y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p, is_causal=causal)
-        else:
-            pattern = attention_pattern(q, k, causal=True)  # (B, nh, T, T)
+        k, v = extend_kv(self, k, v)  # (B, nh, past + T, hs)
+        if is_recording(self):
+            pattern = attention_pattern(q, k, causal=True)  # (B, nh, T, past + T)
             y = self.attn_dropout(pattern) @ v  # (B, nh, T, hs)
-            cache.update({f"{name}.q": q, f"{name}.k": k, f"{name}.v": v, f"{name}.pattern": pattern,
-                          f"{name}.z": y})
+            record(self, q=q, k=k, v=v, pattern=pattern, z=y)
+        else:
+            y = self.fast_attention(q, k, v)
         return self.resid_dropout(self.c_proj(merge_heads(y)))
+
+    def fast_attention(self, q: torch.Tensor, k: torch.Tensor, v: torch.Tensor) -> torch.Tensor:
+        """softmax(q k^T / sqrt(hs), causal) @ v by PyTorch's fused kernel, never building the pattern."""
+        Tq, Tk = q.size(2), k.size(2)
+        dropout_p = self.dropout if self.training else 0.0
+        # one new token sees every key: no mask; otherwise the causal mask, shifted past the cache
+        mask = None if Tq == 1 or Tq == Tk else causal_mask(Tq, q.device, past=Tk - Tq)
+        causal = Tq == Tk and Tq > 1
+        if q.device.type == "cpu" and torch.is_autocast_enabled("cpu"):
+            # PyTorch's CPU attention kernel is 3-4x slower in bfloat16 than in float32 at these
+            # sizes (benchmarks/README.md), so under CPU autocast it runs in float32.
+            with torch.autocast("cpu", enabled=False):
+                return F.scaled_dot_product_attention(q.float(), k.float(), v.float(), attn_mask=mask,
+                                                      dropout_p=dropout_p, is_causal=causal).to(q.dtype)
+        return F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=dropout_p, is_causal=causal)
+
+    def head_outputs(self, z: torch.Tensor) -> torch.Tensor:
+        """What each head writes into the residual stream: z (B, nh, T, hs) -> (B, nh, T, C).
+
+        Summed over heads, plus c_proj's bias, they give the attention output ("blocks.{i}.attn.out"
+        of run_with_cache): the per-head view a logit lens or an attribution needs (notebooks 06, 08).
+        """
+        B, nh, T, hs = z.shape
+        W = self.c_proj.weight.view(self.n_embd, nh, hs)  # (C, nh, hs): column block h is head h's map
+        return torch.einsum("bhtd,chd->bhtc", z, W)

@@ -1,9 +1,10 @@
-"""The MLP block: up-projection, nonlinearity, down-projection (notebook 07)."""
+"""The MLP block: up-projection, nonlinearity, down-projection (notebook 07; notebook 10 assembles it)."""
 from __future__ import annotations
 
 import torch
 from torch import nn
 
+from .attention import RECORDER, record
 from .config import ACTIVATIONS, GPTConfig
 
 
@@ -30,10 +31,10 @@ class MLP(nn.Module):
         self.act = make_activation(activation or config.activation)
         self.c_proj = nn.Linear(4 * config.n_embd, config.n_embd, bias=config.bias)  # down-projection
         self.dropout = nn.Dropout(config.dropout)
+        setattr(self, RECORDER, None)  # GPT.run_with_cache attaches a recorder here for one call
 
-    def forward(self, x: torch.Tensor, cache: dict[str, torch.Tensor] | None = None, name: str = "mlp") -> torch.Tensor:
-        """x: (B, T, C) -> (B, T, C). With a cache, record the 4C neuron activations as f"{name}.hidden"."""
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """x: (B, T, C) -> (B, T, C). run_with_cache records the 4C neuron activations as "hidden"."""
         hidden = self.act(self.c_fc(x))  # (B, T, 4C)
-        if cache is not None:
-            cache[f"{name}.hidden"] = hidden
+        record(self, hidden=hidden)
         return self.dropout(self.c_proj(hidden))

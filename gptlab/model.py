@@ -9,32 +9,19 @@
 """
 from __future__ import annotations
 
-import functools
-import inspect
 import math
-from typing import Callable
+from contextlib import contextmanager
+from typing import Callable, Iterator
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .attention import CausalSelfAttention, KVCache
+from .attention import KV_SLOT, RECORDER, CausalSelfAttention, KVCache, KVSlot, Recorder
 from .config import GPTConfig
 from .mlp import MLP
 
 ModuleFactory = Callable[[GPTConfig], nn.Module]
-
-
-def _accepts(module: nn.Module, argument: str) -> bool:
-    """Whether module.forward takes `argument` (a learner's own module may not)."""
-    return argument in _forward_parameters(module.forward.__func__ if hasattr(module.forward, "__func__")
-                                           else module.forward)
-
-
-@functools.lru_cache(maxsize=256)
-def _forward_parameters(forward: Callable) -> frozenset[str]:
-    # inspect.signature costs tens of microseconds: too much to pay in every generation step
-    return frozenset(inspect.signature(forward).parameters)
 
 
 @torch.compiler.disable  # data-dependent: runs eagerly, so torch.compile needs no graph break warning here
@@ -45,7 +32,8 @@ def _token_range(idx: torch.Tensor) -> tuple[int, int]:
 
 
 class Block(nn.Module):
-    """One GPT-2 block: pre-norm attention then pre-norm MLP, each added to the residual stream."""
+    """One GPT-2 block: pre-norm attention then pre-norm MLP, each added to the residual stream
+    (notebook 07 builds it, notebook 10 stacks it)."""
 
     def __init__(self, config: GPTConfig, attention: ModuleFactory | None = None, mlp: ModuleFactory | None = None):
         super().__init__()
@@ -54,24 +42,46 @@ class Block(nn.Module):
         self.ln_2 = nn.LayerNorm(config.n_embd, bias=config.bias)
         self.mlp = (mlp or MLP)(config)
 
-    def forward(self, x: torch.Tensor, cache: dict[str, torch.Tensor] | None = None, name: str = "block",
-                kv_cache: KVCache | None = None, layer: int = 0) -> torch.Tensor:
-        if kv_cache is not None:
-            x = x + self.attn(self.ln_1(x), kv_cache=kv_cache, layer=layer)
-            return x + self.mlp(self.ln_2(x))
-        if cache is None:
-            x = x + self.attn(self.ln_1(x))
-            return x + self.mlp(self.ln_2(x))
-        x = x + _run(self.attn, self.ln_1(x), cache, f"{name}.attn")
-        cache[f"{name}.resid_mid"] = x
-        x = x + _run(self.mlp, self.ln_2(x), cache, f"{name}.mlp")
-        cache[f"{name}.resid_post"] = x
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attn(self.ln_1(x))  # (B, T, C): tokens exchange information
+        x = x + self.mlp(self.ln_2(x))  # each token thinks on its own
         return x
 
 
-def _run(module: nn.Module, x: torch.Tensor, cache: dict, name: str) -> torch.Tensor:
-    # A learner's own module may not know about caches: run it plainly then.
-    return module(x, cache=cache, name=name) if _accepts(module, "cache") else module(x)
+@contextmanager
+def _attached(attachments: list[tuple[nn.Module, str, object]]) -> Iterator[None]:
+    """For one call, set attribute `name` of each module to an object (a Recorder, a KVSlot); always unset.
+
+    This is how a block's forward stays `x + attn(ln_1(x))` while run_with_cache records and a KVCache
+    grows: the GPT hands its modules what they need beside x, and takes it back even on an error.
+    """
+    try:
+        for module, name, obj in attachments:
+            setattr(module, name, obj)
+        yield
+    finally:
+        for module, name, _ in attachments:
+            setattr(module, name, None)
+
+
+@contextmanager
+def _hooked(hooks: list[tuple[nn.Module, Callable, bool]]) -> Iterator[None]:
+    """Register forward hooks (or, where the flag is True, forward pre-hooks) for one call; always remove them."""
+    handles = []
+    try:
+        for module, hook, pre in hooks:
+            handles.append(module.register_forward_pre_hook(hook) if pre else module.register_forward_hook(hook))
+        yield
+    finally:
+        for handle in handles:
+            handle.remove()
+
+
+def _saver(cache: dict[str, torch.Tensor], name: str, pre: bool = False) -> Callable:
+    """A hook that stores a module's output (its input, for a pre-hook) under `name`."""
+    if pre:
+        return lambda module, args: cache.__setitem__(name, args[0])
+    return lambda module, args, output: cache.__setitem__(name, output)
 
 
 class GPT(nn.Module):
@@ -79,7 +89,9 @@ class GPT(nn.Module):
 
     `attention` and `mlp` choose the modules inside each block: leave them None for gptlab's
     reference versions, or pass your own class (called with the config) to run your code inside
-    the full model; this is the "mine or reference" switch of notebook 10.
+    the full model; this is the "mine or reference" switch of notebook 10. What such a class must do
+    (map (B, T, C) to (B, T, C)) and may do (record its pattern, keep a KV cache) is in attention.py's
+    docstring.
     """
 
     def __init__(self, config: GPTConfig, attention: ModuleFactory | None = None, mlp: ModuleFactory | None = None):
@@ -109,14 +121,23 @@ class GPT(nn.Module):
         elif isinstance(module, nn.Embedding):
             nn.init.normal_(module.weight, mean=0.0, std=0.02)
 
+    def _apply(self, fn: Callable, recurse: bool = True) -> "GPT":
+        # .to(device) may give each module its own copy of the tied matrix (it does for "meta"): tie again
+        tied = self.lm_head.weight is self.transformer.wte.weight
+        super()._apply(fn, recurse)
+        if tied:
+            self.lm_head.weight = self.transformer.wte.weight
+        return self
+
     @property
     def device(self) -> torch.device:
         return self.transformer.wte.weight.device
 
     @property
     def supports_kv_cache(self) -> bool:
-        """True when every block's attention can keep a KVCache (gptlab's can; a learner's may not)."""
-        return all(_accepts(block.attn, "kv_cache") for block in self.transformer.h)
+        """True when every block's attention declares `supports_kv_cache = True` (gptlab's does; see
+        attention.py for what a learner's module then does)."""
+        return all(getattr(block.attn, "supports_kv_cache", False) for block in self.transformer.h)
 
     def check_input(self, idx: torch.Tensor, targets: torch.Tensor | None = None, past: int = 0) -> None:
         """Raise a ValueError that says what to do, before any heavy work, when idx cannot be run.
@@ -157,49 +178,95 @@ class GPT(nn.Module):
         """idx: (B, T) token ids -> (logits (B, T, V), loss or None).
 
         loss is the mean cross-entropy of predicting targets[b, t] from idx[b, : t + 1].
-        Pass a dict as `cache` to record named activations (see `run_with_cache`).
+        Pass a dict as `cache` to record named activations, with gradients and in the current mode
+        (`run_with_cache` is the usual way: no gradients, eval mode).
         Pass a KVCache as `kv_cache` to continue a sequence: idx then holds only the tokens that follow
         the cached ones, and their keys and values are added to the cache (see sample.Reader).
         """
         if kv_cache is not None and cache is not None:
             raise ValueError("pass either cache (to record activations) or kv_cache (to generate), not both.")
         if kv_cache is not None and not self.supports_kv_cache:
-            raise ValueError("this model's attention modules take no kv_cache argument; run it without one.")
+            raise ValueError("this model's attention modules do not declare supports_kv_cache; run it without a "
+                             "kv_cache (sample.Reader then re-reads the window).")
         past = len(kv_cache) if kv_cache is not None else 0
         self.check_input(idx, targets, past)
+        if cache is not None:
+            with self._recording(cache):
+                return self._forward(idx, targets, past)
+        if kv_cache is not None:
+            slots = [(block.attn, KV_SLOT, KVSlot(kv_cache, i)) for i, block in enumerate(self.transformer.h)]
+            with _attached(slots):
+                out = self._forward(idx, targets, past)
+            self._check_kv_cache(kv_cache, past + idx.size(1))
+            return out
+        return self._forward(idx, targets, past)
+
+    def _forward(self, idx: torch.Tensor, targets: torch.Tensor | None, past: int
+                 ) -> tuple[torch.Tensor, torch.Tensor | None]:
         T = idx.size(1)
         pos = torch.arange(past, past + T, device=idx.device)
         x = self.transformer.drop(self.transformer.wte(idx) + self.transformer.wpe(pos))  # (B, T, C)
-        if cache is not None:
-            cache["embed"] = x
-        for i, block in enumerate(self.transformer.h):
-            if cache is not None:
-                x = block(x, cache=cache, name=f"blocks.{i}")
-            else:
-                x = block(x, kv_cache=kv_cache, layer=i) if kv_cache is not None else block(x)
+        for block in self.transformer.h:
+            x = block(x)
         x = self.transformer.ln_f(x)
-        if cache is not None:
-            cache["ln_f"] = x
         logits = self.lm_head(x)  # (B, T, V)
         loss = None
         if targets is not None:
             loss = F.cross_entropy(logits.float().view(-1, logits.size(-1)), targets.reshape(-1))
         return logits, loss
 
+    @contextmanager
+    def _recording(self, cache: dict[str, torch.Tensor]) -> Iterator[None]:
+        """Hooks on the named modules, and recorders on attention and MLP, for the length of one call."""
+        hooks = [(self.transformer.drop, _saver(cache, "embed"), False),
+                 (self.transformer.ln_f, _saver(cache, "ln_f"), False)]
+        recorders = []
+        for i, block in enumerate(self.transformer.h):
+            name = f"blocks.{i}"
+            hooks += [(block.attn, _saver(cache, f"{name}.attn.out"), False),
+                      (block.ln_2, _saver(cache, f"{name}.resid_mid", pre=True), True),  # the stream the MLP reads
+                      (block.mlp, _saver(cache, f"{name}.mlp.out"), False),
+                      (block, _saver(cache, f"{name}.resid_post"), False)]
+            recorders += [(block.attn, RECORDER, Recorder(cache, f"{name}.attn")),
+                          (block.mlp, RECORDER, Recorder(cache, f"{name}.mlp"))]
+        with _hooked(hooks), _attached(recorders):
+            yield
+
+    def _check_kv_cache(self, kv_cache: KVCache, expected: int) -> None:
+        # an attention module that declares supports_kv_cache but never calls extend_kv would quietly
+        # attend to the new tokens alone: say so instead
+        for i in range(self.config.n_layer):
+            if i >= len(kv_cache.keys) or kv_cache.keys[i].size(2) != expected:
+                raise ValueError(f"block {i}'s attention declares supports_kv_cache but did not pass its keys and "
+                                 "values through gptlab.attention.extend_kv(self, k, v); call it in forward, or "
+                                 "remove supports_kv_cache (generation then re-reads the window).")
+
     @torch.no_grad()
     def run_with_cache(self, idx: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
-        """Logits and a dict of named activations, taking the explicit attention path.
+        """Logits and a dict of named activations, in eval mode (no dropout) and on the explicit attention
+        path (notebooks 06-08). The model's mode is restored afterwards.
 
-        Names: "embed", "blocks.{i}.attn.{q,k,v,pattern,z}", "blocks.{i}.resid_mid",
-        "blocks.{i}.mlp.hidden", "blocks.{i}.resid_post", "ln_f".
+        Names: "embed", "blocks.{i}.attn.{q,k,v,pattern,z}" (what the attention module records; q, k, v
+        and z are (B, nh, T, hs), pattern (B, nh, T, T)), "blocks.{i}.attn.out" (B, T, C),
+        "blocks.{i}.resid_mid", "blocks.{i}.mlp.hidden" (B, T, 4C), "blocks.{i}.mlp.out",
+        "blocks.{i}.resid_post", "ln_f". Per-head outputs: `block.attn.head_outputs(cache[...z])`.
         """
-        cache: dict[str, torch.Tensor] = {}
-        logits, _ = self(idx, cache=cache)
+        was_training = self.training
+        self.eval()
+        try:
+            cache: dict[str, torch.Tensor] = {}
+            logits, _ = self(idx, cache=cache)
+        finally:
+            self.train(was_training)
         return logits, cache
 
     def attention_patterns(self, idx: torch.Tensor) -> torch.Tensor:
-        """All attention patterns for idx, shape (n_layer, B, nh, T, T)."""
+        """All attention patterns for idx, shape (n_layer, B, nh, T, T), in eval mode (notebook 06)."""
         _, cache = self.run_with_cache(idx)
+        missing = [i for i in range(self.config.n_layer) if f"blocks.{i}.attn.pattern" not in cache]
+        if missing:
+            raise ValueError(f"the attention of blocks {missing} recorded no pattern: in its forward, call "
+                             "gptlab.attention.record(self, pattern=pattern) (see attention.py's docstring).")
         return torch.stack([cache[f"blocks.{i}.attn.pattern"] for i in range(self.config.n_layer)])
 
     @classmethod

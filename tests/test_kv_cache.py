@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from gptlab import GPTConfig
-from gptlab.attention import KVCache, causal_mask
+from gptlab.attention import KV_SLOT, KVCache, causal_mask, extend_kv, mask_future
 from gptlab.model import GPT
 from gptlab.sample import Reader, generate
 
@@ -90,7 +90,7 @@ def test_models_without_kv_support_reread_the_window():
     torch.manual_seed(0)
     model = GPT(GPTConfig.preset("tiny"), attention=PlainAttention).eval()
     assert not model.supports_kv_cache
-    with pytest.raises(ValueError, match="no kv_cache"):
+    with pytest.raises(ValueError, match="supports_kv_cache"):
         model(torch.zeros(1, 2, dtype=torch.long), kv_cache=KVCache())
     reader = Reader(model, torch.tensor([[1, 2]]))
     assert reader.kv_cache is None
@@ -102,3 +102,38 @@ def test_reader_refuses_a_prompt_longer_than_the_context(tiny_config):
     model = GPT(tiny_config).eval()
     with pytest.raises(ValueError, match="at most 16"):
         Reader(model, torch.ones(1, 17, dtype=torch.long))
+
+
+class CachedAttention(PlainAttention):
+    """The same learner's attention, keeping a KV cache the documented way (attention.py)."""
+    supports_kv_cache = True
+
+    def forward(self, x):
+        q, k, v = self.qkv(x).chunk(3, dim=-1)
+        k, v = extend_kv(self, k[:, None], v[:, None])  # one head: (B, 1, past + T, C)
+        scores = mask_future(q[:, None] @ k.transpose(-2, -1) / k.size(-1) ** 0.5)
+        return (torch.softmax(scores, dim=-1) @ v)[:, 0]
+
+
+def test_a_learner_attention_can_keep_the_cache():
+    torch.manual_seed(0)
+    model = GPT(GPTConfig.preset("tiny"), attention=CachedAttention).eval()
+    assert model.supports_kv_cache
+    g = torch.Generator().manual_seed(3)
+    with torch.no_grad():
+        reader = Reader(model, torch.randint(0, 32, (1, 4), generator=g))
+        for step in range(13):  # 4 + 12 tokens fill the context of 16
+            assert reader.kv_cache is not None and len(reader.kv_cache) == reader.idx.size(1)
+            assert torch.allclose(reader.logits, window_logits(model, reader.idx), atol=1e-5), step
+            reader.append(torch.randint(0, 32, (1,), generator=g))
+
+
+class ForgetfulAttention(PlainAttention):
+    supports_kv_cache = True  # declared, but forward never calls extend_kv
+
+
+def test_a_declared_but_unused_cache_is_refused_and_slots_are_detached():
+    model = GPT(GPTConfig.preset("tiny"), attention=ForgetfulAttention).eval()
+    with pytest.raises(ValueError, match="extend_kv"):
+        model(torch.zeros(1, 3, dtype=torch.long), kv_cache=KVCache())
+    assert all(getattr(block.attn, KV_SLOT, None) is None for block in model.transformer.h)
