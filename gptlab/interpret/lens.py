@@ -53,10 +53,6 @@ class Recording:
         return self.cache[f"blocks.{layer}.resid_post"] - self.cache[f"blocks.{layer}.resid_mid"]
 
 
-def _blocks(model: nn.Module) -> Sequence[nn.Module]:
-    return model.transformer.h
-
-
 @contextlib.contextmanager
 def _eval_mode(model: nn.Module) -> Iterator[None]:
     was_training = model.training
@@ -77,7 +73,7 @@ def as_batch(model: nn.Module, ids: Sequence[int] | torch.Tensor) -> torch.Tenso
 def record(model: nn.Module, ids: Sequence[int] | torch.Tensor) -> Recording:
     """Run the model in eval mode on ids and keep everything the views below need (notebook 14)."""
     idx = as_batch(model, ids)
-    blocks = _blocks(model)
+    blocks = model.transformer.h
     heads_in: list[torch.Tensor | None] = [None] * len(blocks)
     handles = []
     for i, block in enumerate(blocks):
@@ -101,14 +97,12 @@ def head_outputs(model: nn.Module, rec: Recording, layer: int) -> torch.Tensor |
     Head h's output z_h (its hs columns of the output matrix's input) times its value-up map, the
     matching hs columns of c_proj.weight: the sum over heads plus c_proj.bias is the attention output.
     """
-    z = rec.heads_in[layer]
+    z, nh = rec.heads_in[layer], model.config.n_head
     if z is None:
         return None
-    n_head = model.config.n_head
-    B, T, C_in = z.shape
-    W = _blocks(model)[layer].attn.c_proj.weight  # (C, C_in) = (out, in)
-    z = z.view(B, T, n_head, C_in // n_head)  # (B, T, nh, hs)
-    return torch.einsum("bths,chs->bhtc", z, W.view(W.size(0), n_head, C_in // n_head))
+    W = model.transformer.h[layer].attn.c_proj.weight  # (C, C_in) = (out, in)
+    z = z.view(*z.shape[:2], nh, -1)  # (B, T, nh, hs)
+    return torch.einsum("bths,chs->bhtc", z, W.view(W.size(0), nh, -1))
 
 
 def _position(T: int, position: int) -> int:
@@ -120,9 +114,7 @@ def _position(T: int, position: int) -> int:
 
 def token_labels(tokenizer, ids: Iterable[int]) -> list[str]:
     """One readable label per token id: a character, or a BPE piece for a tiktoken encoder (notebook 14).
-
-    Whitespace is made visible (tokenizers.visible); bytes that are not whole UTF-8 characters show as '�'.
-    """
+    Whitespace is made visible (tokenizers.visible); bytes that are not whole UTF-8 characters show as '�'."""
     if hasattr(tokenizer, "decode_single_token_bytes"):  # tiktoken: one token may be part of a character
         return [visible(tokenizer.decode_single_token_bytes(int(i)).decode("utf-8", errors="replace")) for i in ids]
     return [visible(tokenizer.decode([int(i)])) for i in ids]
@@ -177,15 +169,12 @@ def trace(model: nn.Module, ids: Sequence[int] | torch.Tensor, position: int = -
     p = _position(idx.size(1), position)
     tr = model.transformer
     layers, norms = [], [("embed", float(rec.cache["embed"][0, p].norm()))]
-    for i in range(len(_blocks(model))):
+    for i in range(len(model.transformer.h)):
         pattern = rec.cache.get(f"blocks.{i}.attn.pattern")
         heads = head_outputs(model, rec, i)
         hidden = rec.cache.get(f"blocks.{i}.mlp.hidden")
-        neurons: list[tuple[int, float]] = []
-        if hidden is not None:
-            h = hidden[0, p]
-            order = h.abs().topk(min(k_neurons, h.numel())).indices
-            neurons = [(int(j), float(h[j])) for j in order]
+        act = hidden[0, p] if hidden is not None else torch.zeros(0)
+        neurons = [(int(j), float(act[j])) for j in act.abs().topk(min(k_neurons, act.numel())).indices]
         mid, post = rec.cache[f"blocks.{i}.resid_mid"][0, p], rec.cache[f"blocks.{i}.resid_post"][0, p]
         layers.append(LayerTrace(
             pattern=None if pattern is None else pattern[0, :, p, : p + 1].clone(),
@@ -193,10 +182,9 @@ def trace(model: nn.Module, ids: Sequence[int] | torch.Tensor, position: int = -
             attn_norm=float(rec.attn_out(i)[0, p].norm()), resid_mid_norm=float(mid.norm()), neurons=neurons,
             mlp_norm=float(rec.mlp_out(i)[0, p].norm()), resid_post_norm=float(post.norm())))
         norms += [(f"block {i + 1} attn", float(mid.norm())), (f"block {i + 1} MLP", float(post.norm()))]
-    final = rec.resid_pre(len(_blocks(model)))[0, p]
+    final = rec.resid_pre(len(model.transformer.h))[0, p]
     logits = rec.logits[0, p].float()
-    probs = torch.softmax(logits, dim=-1)
-    values, top_ids = probs.topk(min(k_tokens, probs.numel()))
+    values, top_ids = torch.softmax(logits, dim=-1).topk(min(k_tokens, logits.numel()))
     return Trace(ids=idx[0].tolist(), position=p, token_embedding=tr.wte.weight[idx[0, p]].clone(),
                  position_embedding=tr.wpe.weight[p].clone(), embed_norm=norms[0][1], layers=layers,
                  ln_f_scale=float(_ln_scale(tr.ln_f, final)), ln_f_norm=float(rec.cache["ln_f"][0, p].norm()),
@@ -238,7 +226,7 @@ def logit_lens(model: nn.Module, ids: Sequence[int] | torch.Tensor, position: in
     rec = rec or record(model, ids)
     p = _position(rec.logits.size(1), position)
     depths, vectors = ["embed"], [rec.cache["embed"][0, p]]
-    for i in range(len(_blocks(model))):
+    for i in range(len(model.transformer.h)):
         if half_steps:
             depths.append(f"block {i + 1} attn")
             vectors.append(rec.cache[f"blocks.{i}.resid_mid"][0, p])
@@ -287,7 +275,7 @@ def direct_attribution(model: nn.Module, ids: Sequence[int] | torch.Tensor, posi
     p = _position(rec.logits.size(1), position)
     if not 0 <= token < rec.logits.size(-1):
         raise ValueError(f"token {token} is outside the vocabulary 0..{rec.logits.size(-1) - 1}.")
-    ln_f, n_layer = model.transformer.ln_f, len(_blocks(model))
+    ln_f, n_layer = model.transformer.ln_f, len(model.transformer.h)
     s = _ln_scale(ln_f, rec.resid_pre(n_layer)[0, p])
     gamma = ln_f.weight if ln_f.weight is not None else torch.ones_like(s)
     direction = gamma * model.lm_head.weight[token]  # (C,)
@@ -319,12 +307,12 @@ def direct_attribution(model: nn.Module, ids: Sequence[int] | torch.Tensor, posi
 
 
 def _check_parts(model: nn.Module, heads: Iterable[Head], mlps: Iterable[int]) -> tuple[list[Head], list[int]]:
-    n_layer, n_head = len(_blocks(model)), model.config.n_head
+    n_layer, n_head = len(model.transformer.h), model.config.n_head
     heads, mlps = [(int(l), int(h)) for l, h in heads], [int(m) for m in mlps]
     for l, h in heads:
         if not (0 <= l < n_layer and 0 <= h < n_head):
             raise ValueError(f"head ({l}, {h}) does not exist: layers are 0..{n_layer - 1}, heads 0..{n_head - 1}.")
-        if not isinstance(getattr(_blocks(model)[l].attn, "c_proj", None), nn.Linear):
+        if not isinstance(getattr(model.transformer.h[l].attn, "c_proj", None), nn.Linear):
             raise ValueError(f"block {l}'s attention has no c_proj output matrix, so its heads cannot be switched "
                              "off one by one; ablate the whole block's attention instead, or add a c_proj.")
     for m in mlps:
@@ -339,7 +327,7 @@ def mean_activations(model: nn.Module, reference: Sequence[int] | torch.Tensor) 
     each block's output-matrix input, and "blocks.{i}.mlp_out" (C,), each MLP's output."""
     rec = record(model, reference)
     means = {}
-    for i in range(len(_blocks(model))):
+    for i in range(len(model.transformer.h)):
         if rec.heads_in[i] is not None:
             means[f"blocks.{i}.heads_in"] = rec.heads_in[i].mean(dim=(0, 1))
         means[f"blocks.{i}.mlp_out"] = rec.mlp_out(i).mean(dim=(0, 1))
@@ -366,23 +354,19 @@ def ablate(model: nn.Module, heads: Iterable[Head] = (), mlps: Iterable[int] = (
             raise ValueError("mean ablation needs a reference passage to average over: pass reference=ids "
                              "(for example a held-out passage) or means=mean_activations(model, ids).")
         means = mean_activations(model, reference)
-    hs = model.config.n_embd // model.config.n_head
-    handles = []
-    by_layer: dict[int, list[int]] = {}
-    for l, h in heads:
-        by_layer.setdefault(l, []).append(h)
-    for l, hs_list in by_layer.items():
-        def cut(_module, args, l=l, hs_list=hs_list):
+    hs, handles = model.config.head_size, []
+    for l in sorted({l for l, _ in heads}):
+        cols = torch.cat([torch.arange(h * hs, (h + 1) * hs) for lh, h in heads if lh == l])  # this layer's heads
+
+        def cut(_module, args, l=l, cols=cols):
             z = args[0].clone()
-            for h in hs_list:
-                cols = slice(h * hs, (h + 1) * hs)
-                z[..., cols] = 0.0 if mode == "zero" else means[f"blocks.{l}.heads_in"][cols]
+            z[..., cols] = 0.0 if mode == "zero" else means[f"blocks.{l}.heads_in"][cols]
             return (z,) + tuple(args[1:])
-        handles.append(_blocks(model)[l].attn.c_proj.register_forward_pre_hook(cut))
+        handles.append(model.transformer.h[l].attn.c_proj.register_forward_pre_hook(cut))
     for m in mlps:
         def replace(_module, _args, out, m=m):
             return torch.zeros_like(out) if mode == "zero" else means[f"blocks.{m}.mlp_out"].expand_as(out)
-        handles.append(_blocks(model)[m].mlp.register_forward_hook(replace))
+        handles.append(model.transformer.h[m].mlp.register_forward_hook(replace))
     try:
         yield model
     finally:
@@ -405,14 +389,11 @@ def run_ablated(model: nn.Module, ids: Sequence[int] | torch.Tensor, targets: to
 @torch.no_grad()
 def head_ablation_losses(model: nn.Module, ids: torch.Tensor, targets: torch.Tensor, mode: str = "mean",
                          reference: Sequence[int] | torch.Tensor | None = None) -> tuple[float, torch.Tensor]:
-    """(loss with nothing switched off, (n_layer, n_head) loss with each head switched off alone) on a passage.
-
-    The increase over the first number is how much the model needs that head there (notebook 14).
-    Mean ablation averages over `reference`, or over ids itself when no reference is given.
-    """
+    """(loss with nothing off, (n_layer, n_head) losses with each head off alone) on a passage (notebook 14):
+    the increase is how much the model needs that head there. Mean ablation averages over `reference`, or ids."""
     means = mean_activations(model, ids if reference is None else reference) if mode == "mean" else None
     base = float(run_ablated(model, ids, targets)[1])
-    losses = torch.zeros(len(_blocks(model)), model.config.n_head)
+    losses = torch.zeros(len(model.transformer.h), model.config.n_head)
     for l in range(losses.size(0)):
         for h in range(losses.size(1)):
             losses[l, h] = float(run_ablated(model, ids, targets, heads=[(l, h)], mode=mode, means=means)[1])
