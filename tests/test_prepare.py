@@ -1,4 +1,4 @@
-"""gptlab.prepare: token ids on disk (notebook 14, python -m gptlab.train)."""
+"""gptlab.prepare: token ids on disk (python -m gptlab.train, the training-beyond-one-machine notebook)."""
 import json
 import sys
 
