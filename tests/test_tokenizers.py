@@ -1,4 +1,4 @@
-import time
+import sys
 
 import pytest
 
@@ -33,13 +33,56 @@ def test_char_bad_inputs():
         tok.decode([0, 5])
 
 
+def count_steps(fn, *args) -> int:
+    """Python bytecode instructions run by fn(*args) and every Python function it calls.
+
+    A count of work that, unlike seconds on a shared machine, is the same on every run.
+    """
+    steps = 0
+
+    def tracer(frame, event, arg):
+        nonlocal steps
+        if event == "call":
+            frame.f_trace_opcodes = True
+        elif event == "opcode":
+            steps += 1
+        return tracer
+
+    previous = sys.gettrace()
+    sys.settrace(tracer)
+    try:
+        fn(*args)
+    finally:
+        sys.settrace(previous)
+    return steps
+
+
+class CountingDict(dict):
+    lookups = 0
+
+    def __getitem__(self, key):
+        self.lookups += 1
+        return super().__getitem__(key)
+
+
 def test_char_encode_is_linear_time():
     tok = CharTokenizer.from_text("abc")
-    small, big = "abc" * 10_000, "abc" * 1_000_000
-    t0 = time.perf_counter(); tok.encode(small); t_small = time.perf_counter() - t0
-    t0 = time.perf_counter(); ids = tok.encode(big); t_big = time.perf_counter() - t0
-    assert len(ids) == 3_000_000
-    assert t_big < 400 * t_small + 2.0  # 100x the text must not cost 10,000x the time
+    small, big = "abc" * 1_000, "abc" * 10_000
+    steps_small, steps_big = count_steps(tok.encode, small), count_steps(tok.encode, big)
+    assert steps_big <= 10 * steps_small + 100  # 10x the text costs at most 10x the steps (quadratic: 100x)
+
+    def encode_unknown(text):
+        with pytest.raises(ValueError, match="'z' at position 30002"):
+            tok.encode(text)
+    assert count_steps(encode_unknown, big + "abz") <= 3 * steps_big  # finding an unknown character is linear too
+
+    tok.stoi = CountingDict(tok.stoi)
+    assert tok.encode(big) == [0, 1, 2] * 10_000
+    assert tok.stoi.lookups == len(big)  # one dictionary look-up per character, nothing more
+
+    def quadratic(text):  # the measure sees a quadratic encoder: each character rescans the text before it
+        return [sum(1 for _ in text[:i]) for i in range(len(text))]
+    assert count_steps(quadratic, big[:300]) > 50 * count_steps(quadratic, big[:30])
 
 
 def test_split_pieces_covers_text():
