@@ -80,3 +80,26 @@ def test_static_view_and_gpt2_labels(parts):
     big = GPT(GPTConfig.preset("gpt2", n_layer=1, n_head=2, n_embd=8, block_size=16)).eval()
     box = inside_explorer(big, enc, prompt="Hello world, once more")
     assert box.last["tokens"][:2] == ["Hello", "␣world"] and box.mode.options == ("zero",)
+
+
+def test_exercises_pass_on_their_solutions_and_catch_mistakes():
+    from gptlab.exercises import inside as ex
+
+    assert ex.check_logit_lens(ex.logit_lens_by_hand).ok
+    assert ex.check_most_harmful_head(ex.most_harmful_head).ok
+
+    def no_ln(model, ids, position):
+        _, cache = model.run_with_cache(ids)
+        xs = [cache["embed"]] + [cache[f"blocks.{i}.resid_post"] for i in range(model.config.n_layer)]
+        return model.lm_head(torch.stack([x[0, position] for x in xs]))
+
+    result = ex.check_logit_lens(no_ln)
+    assert not result.ok and "ln_f" in result.message
+
+    def least(model, x, y):
+        _, losses = lens.head_ablation_losses(model, x, y, mode="zero")
+        return divmod(int(losses.argmin()), model.config.n_head)
+
+    result = ex.check_most_harmful_head(least)
+    assert not result.ok and "LEAST" in result.message
+    assert "not implemented" in ex.check_most_harmful_head(lambda *a: (_ for _ in ()).throw(NotImplementedError)).message
