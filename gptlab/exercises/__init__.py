@@ -18,6 +18,8 @@
     prompting     12 prompting                  format_prompt / check_format_prompt,
                                                 generate_until_stop / check_generate_until_stop
     seq2seq       13 encoder-decoder            cross_attention / check_cross_attention
+    inside        14 inside the model           logit_lens_by_hand / check_logit_lens,
+                                                most_harmful_head / check_most_harmful_head
 
 A notebook imports from its own stage, e.g. ``from gptlab.exercises.masking import check_causal_softmax``.
 Checks print "✅ ..." / "❌ ..." for self-study; with ``GPTLAB_GRADING=1`` a failing check raises
