@@ -1,7 +1,7 @@
 """Execute every notebook in notebooks/ in order and print how long each took.
 
     python benchmarks/notebook_times.py                  # runs copies in a temporary folder
-    python benchmarks/notebook_times.py --inplace        # writes the executed notebooks back
+    python benchmarks/notebook_times.py --inplace        # writes the executed notebooks back, figures into figs/
     python benchmarks/notebook_times.py 10-train-a-gpt   # only the notebooks whose name contains this
     python benchmarks/notebook_times.py --inplace --write-times  # and put the times in README and headers
 
@@ -11,6 +11,7 @@ Limits: each notebook under 120 s, notebook 10 under 240 s, the whole series und
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -28,16 +29,18 @@ LIMITS_S = {"10": 240.0}  # notebook number -> its own limit
 TOTAL_LIMIT_S = 12 * 60.0
 
 
-def execute(path: Path, timeout: int) -> tuple[float, str]:
+def execute(path: Path, timeout: int, write_figs: bool = False) -> tuple[float, str]:
     """Run one notebook where it lies (its folder is the working directory); (seconds, error or "").
 
     Each notebook runs in its own `jupyter nbconvert` process, as a learner's "Run all" would:
-    a fresh kernel, and no state shared between notebooks.
+    a fresh kernel, and no state shared between notebooks. write_figs sets GPTLAB_WRITE_FIGS=1, so
+    the figures it saves go into figs/ (otherwise gptlab.viz puts them in a temporary folder).
     """
+    env = {**os.environ, "GPTLAB_WRITE_FIGS": "1" if write_figs else "0"}
     command = [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                f"--ExecutePreprocessor.timeout={timeout}", path.name]
     start = time.perf_counter()
-    done = subprocess.run(command, cwd=path.parent, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=path.parent, capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     error = ""
     if done.returncode:
@@ -95,7 +98,7 @@ def main() -> int:
     try:
         for path in paths:
             print(f"running {path.name} ...", file=sys.stderr, flush=True)
-            seconds, error = execute(path, args.timeout)
+            seconds, error = execute(path, args.timeout, write_figs=args.inplace)
             limit = LIMITS_S.get(path.name[:2], LIMIT_S)
             rows.append((path.name, seconds, limit, error))
     finally:

@@ -2,9 +2,16 @@
 
 Every saved figure is registered in FIGURES with a one-line description (its alt text); figs/README.md
 is generated from that table (`python -m gptlab.viz`), and a test keeps the two in step.
+
+save_figure writes into the checkout's figs/ only when GPTLAB_WRITE_FIGS=1, as the tool that
+regenerates the pictures sets it (`python benchmarks/notebook_times.py --inplace`); otherwise into a
+temporary folder, so running a notebook or the tests leaves the repository as it was.
 """
 from __future__ import annotations
 
+import os
+import tempfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -12,7 +19,31 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-FIGS_DIR = Path(__file__).resolve().parent.parent / "figs"
+FIGS_ENV = "GPTLAB_WRITE_FIGS"
+
+
+def checkout_figs_dir(package_dir: Path = Path(__file__).resolve().parent) -> Path | None:
+    """The figs/ folder of the source checkout holding gptlab; None when gptlab is installed (site-packages)."""
+    root = package_dir.parent
+    return root / "figs" if (root / "pyproject.toml").is_file() and (root / "figs").is_dir() else None
+
+
+FIGS_DIR = checkout_figs_dir()
+
+
+def figures_dir() -> Path:
+    """Where save_figure writes: FIGS_DIR when GPTLAB_WRITE_FIGS=1, else a temporary folder (one per process)."""
+    if os.environ.get(FIGS_ENV, "0") in ("", "0"):
+        return _scratch_dir()
+    if FIGS_DIR is None:
+        raise RuntimeError(f"{FIGS_ENV}=1 writes into the figs/ folder of a source checkout, but gptlab is installed "
+                           f"at {Path(__file__).parent}; unset {FIGS_ENV}, or run from a clone of the repository.")
+    return FIGS_DIR
+
+
+@lru_cache(maxsize=1)
+def _scratch_dir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="gptlab-figs-"))
 
 # Colour-blind-safe choices: a perceptually uniform sequential map and a diverging one,
 # plus the Okabe-Ito palette for lines and bars.
@@ -127,18 +158,21 @@ def use_style() -> None:
 
 
 def save_figure(fig: plt.Figure, name: str) -> Path:
-    """Save `fig` as figs/<name> (a registered PNG name) with no time-dependent metadata."""
+    """Save `fig` as <name> (a registered PNG name) with no time-dependent metadata; returns its path.
+
+    Into figs/ when GPTLAB_WRITE_FIGS=1, else into a temporary folder (see figures_dir).
+    """
     if name not in FIGURES:
         raise KeyError(f"register {name!r} in gptlab.viz.FIGURES with its alt text before saving it.")
-    FIGS_DIR.mkdir(exist_ok=True)
-    path = FIGS_DIR / name
+    path = figures_dir() / name
     fig.savefig(path, dpi=110, bbox_inches="tight", metadata={"Software": None})
     return path
 
 
 def figures_readme() -> str:
-    lines = ["# Figures", "", "Every picture here is drawn by code in the notebooks (regenerate this index with",
-             "`python -m gptlab.viz`).", "", "| figure | drawn in | what it shows |", "| --- | --- | --- |"]
+    lines = ["# Figures", "", "Every picture here is drawn by code in the notebooks (regenerate the pictures with",
+             "`python benchmarks/notebook_times.py --inplace`, which sets GPTLAB_WRITE_FIGS=1, and this index",
+             "with `python -m gptlab.viz`).", "", "| figure | drawn in | what it shows |", "| --- | --- | --- |"]
     for name, (notebook, alt) in sorted(FIGURES.items()):
         lines.append(f"| [{name}]({name}) | `{notebook}` | {alt} |")
     return "\n".join(lines) + "\n"
@@ -404,5 +438,7 @@ def draw_encoder_decoder(ax: plt.Axes) -> dict[str, list[tuple[float, ...]]]:
 
 
 if __name__ == "__main__":
+    if FIGS_DIR is None:
+        raise SystemExit("figs/README.md belongs to a source checkout; run this from a clone of the repository.")
     (FIGS_DIR / "README.md").write_text(figures_readme())
     print(FIGS_DIR / "README.md")
