@@ -9,7 +9,7 @@ another to a few values. ipywidgets runs the observers synchronously when `.valu
 time of that assignment is the time of the callback: recomputing and redrawing what the widget shows.
 plt.show() renders each figure to a PNG as JupyterLab's inline backend does ('retina': twice the dpi,
 cropped to its contents), so drawing is counted; sending the picture to the browser is not.
-Builders in gptlab/widgets.py that no case covers are listed at the end, so a new widget is noticed.
+Builders in gptlab/widgets/ that no case covers are listed at the end, so a new widget is noticed.
 """
 from __future__ import annotations
 
@@ -29,7 +29,19 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 
-from gptlab import widgets  # noqa: E402
+from gptlab.tokenizers import visible  # noqa: E402
+from gptlab.widgets.attention import head_pattern_explorer, query_key_explorer  # noqa: E402
+from gptlab.widgets.chat import chat_box  # noqa: E402
+from gptlab.widgets.embeddings import embedding_explorer  # noqa: E402
+from gptlab.widgets.flow import generation_stepper  # noqa: E402
+from gptlab.widgets.masking import context_cost_widget  # noqa: E402
+from gptlab.widgets.mlp import neuron_explorer  # noqa: E402
+from gptlab.widgets.sampling import sampling_explorer, temperature_explorer  # noqa: E402
+from gptlab.widgets.scale import scale_explorer  # noqa: E402
+from gptlab.widgets.seq2seq import translator_box  # noqa: E402
+from gptlab.widgets.tokens import token_viewer  # noqa: E402
+from gptlab.widgets.unembedding import next_token_explorer  # noqa: E402
+from gptlab.widgets.values import value_widget  # noqa: E402
 
 
 def _show_as_notebook(*_, **__) -> None:
@@ -58,7 +70,7 @@ def nb00():
     model, tok = _shakespeare()
     untrained = GPT(model.config).state_dict()
     trained = {k: v.clone() for k, v in model.state_dict().items()}
-    stepper = widgets.generation_stepper(model, tok, {0: untrained, 3000: trained}, prompt="ROMEO:\n", n_tokens=60)
+    stepper = generation_stepper(model, tok, {0: untrained, 3000: trained}, prompt="ROMEO:\n", n_tokens=60)
     return stepper, [("step", [5, 20, 40, 59]), ("temperature", [0.8, 0.0]), ("checkpoint", [0, 3000]),
                      ("prompt", ["JULIET:\n", "ROMEO:\n"])]
 
@@ -67,14 +79,14 @@ def nb01():
     from gptlab.pretrained import shakespeare_tokenizer
     from gptlab.tokenizers import gpt2
 
-    viewer = widgets.token_viewer({"characters": shakespeare_tokenizer(), "GPT-2": gpt2()}, "To be, or not to be")
+    viewer = token_viewer({"characters": shakespeare_tokenizer(), "GPT-2": gpt2()}, "To be, or not to be")
     return viewer, [("text", ["the question", "Whether 'tis nobler in the mind to suffer", "naïve 🙂"])]
 
 
 def nb02():
     model, tok = _shakespeare()
     matrix = model.transformer.wte.weight.detach()
-    box = widgets.embedding_explorer(matrix, [widgets.char_label(c) for c in tok.chars], k=8)
+    box = embedding_explorer(matrix, [visible(c) for c in tok.chars], k=8)
     values = [v for _, v in box.token.options][1:6] if hasattr(box, "token") else []
     return box, [("token", values)]
 
@@ -82,12 +94,12 @@ def nb02():
 def nb03():
     from gptlab import toy
 
-    box = widgets.query_key_explorer(toy.ToyHead(seed=0), toy.ToyHead(seed=1))
+    box = query_key_explorer(toy.ToyHead(seed=0), toy.ToyHead(seed=1))
     return box, [("token", [1, 2, 3]), ("sentence", list(toy.EXAMPLES[1:4]))]
 
 
 def nb04():
-    box = widgets.context_cost_widget(16)
+    box = context_cost_widget(16)
     choices = [v for v in getattr(box.context, "options", [])][:4] or [32, 2048]
     choices = [c[1] if isinstance(c, tuple) else c for c in choices]
     return box, [("context", choices), ("typed", ["32k", "4096"])]
@@ -96,13 +108,13 @@ def nb04():
 def nb05():
     from gptlab.toy import EXAMPLES, ToyHead
 
-    return widgets.value_widget(ToyHead(seed=0).eval(), EXAMPLES[0], 3), [("token", [1, 2, 4]),
+    return value_widget(ToyHead(seed=0).eval(), EXAMPLES[0], 3), [("token", [1, 2, 4]),
                                                                           ("sentence", list(EXAMPLES[1:3]))]
 
 
 def nb06():
     model, tok = _shakespeare()
-    box = widgets.head_pattern_explorer(model, tok, "ROMEO:\nBut soft, what light through yonder window breaks?")
+    box = head_pattern_explorer(model, tok, "ROMEO:\nBut soft, what light through yonder window breaks?")
     return box, [("layer", [1, 0, 1]), ("head", [1, 2, 3]), ("text", ["JULIET:\nO Romeo, Romeo!", "abcabc"])]
 
 
@@ -111,36 +123,36 @@ def nb07():
 
     model, tok = _shakespeare()
     corpus = shakespeare()[:200_000]
-    box = widgets.neuron_explorer(model, tok, corpus, text="ROMEO:\nO", layer=0, neuron=3)
+    box = neuron_explorer(model, tok, corpus, text="ROMEO:\nO", layer=0, neuron=3)
     return box, [("neuron", [10, 100, 300]), ("layer", [1, 0]), ("text", ["JULIET:\nGood night", "KING:\nNow"])]
 
 
 def nb08():
     model, tok = _shakespeare()
-    box = widgets.next_token_explorer(model, tok, prompt="ROMEO:\n", k=10)
+    box = next_token_explorer(model, tok, prompt="ROMEO:\n", k=10)
     return box, [("k", [5, 20]), ("prompt", ["JULIET:\nO Rom", "First Citizen:\n"])]
 
 
 def nb09():
     model, tok = _shakespeare()
-    box = widgets.temperature_explorer(model, tok, prompt="ROMEO:\n", temperature=1.0, n_chars=60, seed=0)
+    box = temperature_explorer(model, tok, prompt="ROMEO:\n", temperature=1.0, n_chars=60, seed=0)
     return box, [("temperature", [0.0, 0.5, 1.5]), ("top_k", [5, 20]), ("top_p", [0.5, 0.9])]
 
 
 def nb10():
     model, tok = _shakespeare()
-    box = widgets.sampling_explorer(model, tok, prompt="JULIET:\n", temperature=0.8, length=200, seed=0)
+    box = sampling_explorer(model, tok, prompt="JULIET:\n", temperature=0.8, length=200, seed=0)
     return box, [("temperature", [0.5, 1.0]), ("seed", [1, 2]), ("length", [100, 200])]
 
 
 def nb11():
-    box = widgets.scale_explorer(n_embd=768, n_layer=12, n_head=12, vocab=50257, context=1024)
+    box = scale_explorer(n_embd=768, n_layer=12, n_head=12, vocab=50257, context=1024)
     return box, [("n_layer", [24, 48]), ("n_head", [8, 12]), ("context", [2048, 1024])]
 
 
 def nb12():
     model, tok = _shakespeare()  # notebook 12 trains its own small chat model; the same size as this one
-    box = widgets.chat_box(model, tok, system="Use capitals.", question="to be or not")
+    box = chat_box(model, tok, system="Use capitals.", question="to be or not")
     return box, [("temperature", [0.5, 1.0]), ("button", ["click", "click"])]
 
 
@@ -154,8 +166,20 @@ def nb13():
     tgt_tok = CharTokenizer(sorted(set(months + " 0123456789^$")))
     model = Seq2SeqTransformer(Seq2SeqConfig(src_tok.vocab_size, tgt_tok.vocab_size, n_embd=64, n_head=4,
                                              n_enc_layer=2, n_dec_layer=2, d_ff=256, max_len=32)).eval()
-    box = widgets.translator_box(model, src_tok, tgt_tok, "^", "$", text="2024-03-05")
+    box = translator_box(model, src_tok, tgt_tok, "^", "$", text="2024-03-05")
     return box, [("layer", [0, 1]), ("text", ["1999-12-31", "2001-07-04"])]
+
+
+def nb14():
+    from gptlab.data import shakespeare
+    from gptlab.widgets.inside import inside_explorer
+
+    model, tok = _shakespeare()
+    text = shakespeare()
+    heldout = tok.encode(text[int(0.9 * len(text)):][:8 * 64 + 1])  # the held-out plays, as notebook 14 uses
+    box = inside_explorer(model, tok, prompt="ROMEO:\nBut soft, what light through yonder", heldout=heldout)
+    return box, [("position", [10, 30, 45]), ("off", [("L0H3",), ("L0H3", "MLP1"), ()]), ("mode", ["mean", "zero"]),
+                 ("target", ["e", ""]), ("prompt", ["JULIET:\nO Romeo, Romeo!", "ROMEO:\nBut soft"])]
 
 
 # notebook -> (builder names it covers, setup returning (widget, [(control attribute, values)]))
@@ -165,7 +189,7 @@ CASES: dict[str, tuple[tuple[str, ...], Callable[[], tuple[Any, list]]]] = {
     "06": (("head_pattern_explorer",), nb06), "07": (("neuron_explorer",), nb07),
     "08": (("next_token_explorer",), nb08), "09": (("temperature_explorer",), nb09),
     "10": (("sampling_explorer",), nb10), "11": (("scale_explorer",), nb11), "12": (("chat_box",), nb12),
-    "13": (("translator_box",), nb13),
+    "13": (("translator_box",), nb13), "14": (("inside_explorer",), nb14),
 }
 
 
@@ -203,14 +227,21 @@ async def move_all(widget: Any, controls: list) -> dict[str, list[float]]:
 
 
 def public_builders() -> list[str]:
-    """Functions in gptlab.widgets that build a widget (lower-case names returning one)."""
+    """Functions in the modules of gptlab.widgets that build a widget (lower-case names returning one)."""
+    import importlib
+    import pkgutil
+
+    import gptlab.widgets
+
     names = []
-    for name, fn in inspect.getmembers(widgets, inspect.isfunction):
-        if name.startswith("_") or fn.__module__ != widgets.__name__:
-            continue
-        ret = str(inspect.signature(fn).return_annotation)
-        if name.endswith(("_widget", "_explorer", "_viewer", "_stepper", "_box")) or "Widget" in ret or "VBox" in ret:
-            names.append(name)
+    for info in pkgutil.iter_modules(gptlab.widgets.__path__):
+        module = importlib.import_module(f"gptlab.widgets.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or fn.__module__ != module.__name__:
+                continue
+            ret = str(inspect.signature(fn).return_annotation)
+            if name.endswith(("_widget", "_explorer", "_viewer", "_stepper", "_box")) or "Widget" in ret or "VBox" in ret:
+                names.append(name)
     return names
 
 

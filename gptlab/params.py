@@ -99,3 +99,63 @@ def training_flops_per_token(config: GPTConfig) -> int:
 def attention_pattern_bytes(context: int, n_head: int = 1, n_layer: int = 1, bytes_per_number: int = 4) -> int:
     """Memory to store every attention pattern of one sequence: context^2 numbers per head per layer."""
     return context * context * n_head * n_layer * bytes_per_number
+
+
+# ---- what the widgets of notebooks 04 and 11 show ------------------------------------------------------
+
+GPT3_LAYERS, GPT3_HEADS = 96, 96
+
+
+def human_bytes(n: float) -> str:
+    """1536 -> '1.5 KiB' (notebook 04; binary units, as memory is sold to programs)."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if abs(n) < 1024 or unit == "PiB":
+            return f"{n:,.0f} {unit}" if unit == "B" else f"{n:,.1f} {unit}"
+        n /= 1024
+    raise AssertionError("unreachable")
+
+
+def context_cost(context: int, n_head: int = GPT3_HEADS, n_layer: int = GPT3_LAYERS,
+                 bytes_per_number: int = 4) -> dict[str, int]:
+    """Size of the attention pattern for one sequence of `context` tokens (notebook 04; fp32 by default).
+
+    entries: context^2 numbers in one head's pattern; bytes_one_head: their memory;
+    bytes_all_heads: every head of every layer (GPT-3: 96 x 96), if all were stored at once.
+    """
+    from numbers import Integral
+
+    if isinstance(context, bool) or not isinstance(context, Integral) or context < 1:
+        raise ValueError(f"the context length must be a whole number >= 1, got {context!r}.")
+    context = int(context)
+    return {"context": context, "entries": context * context,
+            "bytes_one_head": attention_pattern_bytes(context, 1, 1, bytes_per_number),
+            "bytes_all_heads": attention_pattern_bytes(context, n_head, n_layer, bytes_per_number)}
+
+
+def scale_summary(n_embd: int, n_layer: int, n_head: int, vocab: int, context: int) -> dict:
+    """Everything notebook 11's scale explorer shows, from the five sizes alone (no model is built).
+
+    groups: the eight weight groups {name: weights}; total and matrices; attention_fraction
+    (key + query + value + output over the total); parameters (with biases, LayerNorms, positions);
+    flops_per_token (training, forward + backward); bytes_fp32 / bytes_bf16 of the weights;
+    bytes_adam_training (fp32 weights, gradients and Adam's two moments: 16 bytes per parameter);
+    bytes_attention_pattern (every head's fp32 pattern of one sequence).
+    Raises ValueError (with what to change) when n_head does not divide n_embd.
+    """
+    config = GPTConfig(block_size=context, vocab_size=vocab, n_layer=n_layer, n_head=n_head, n_embd=n_embd)
+    groups = {g.name: g.weights for g in weight_groups(config)}
+    total = sum(groups.values())
+    parameters = gpt_parameter_formula(config)["total"]
+    return {
+        "config": config,
+        "groups": groups,
+        "total": total,
+        "matrices": sum(g.matrices for g in weight_groups(config)),
+        "attention_fraction": sum(groups[k] for k in ("key", "query", "value", "output")) / total,
+        "parameters": parameters,
+        "flops_per_token": training_flops_per_token(config),
+        "bytes_fp32": 4 * total,
+        "bytes_bf16": 2 * total,
+        "bytes_adam_training": 16 * parameters,
+        "bytes_attention_pattern": attention_pattern_bytes(context, n_head, n_layer),
+    }

@@ -217,3 +217,35 @@ def generate(model: nn.Module, prompt: Sequence[int] | torch.Tensor, max_new_tok
     if not new:
         return idx
     return torch.cat([idx, torch.stack(new, dim=1)], dim=1)
+
+
+def sample_stream(model: nn.Module, tokenizer, prompt: str, length: int = 200, temperature: float = 0.8,
+                  seed: int = 0, crop_prompt: bool = False) -> Iterator[int]:
+    """The ids of `length` tokens sampled after the text `prompt`, one at a time (notebook 10; repeatable
+    for a given seed).
+
+    Checks the prompt and length at once (a ValueError that says what to change), before any token is
+    generated. A prompt longer than the context is an error, unless crop_prompt=True: then the model
+    reads its last block_size tokens only (the sampling explorer shows which).
+    """
+    from numbers import Integral
+
+    if not isinstance(prompt, str) or not prompt:
+        raise ValueError("type a prompt of at least one character (for example ROMEO: and a newline).")
+    if isinstance(length, bool) or not isinstance(length, Integral) or length < 0:
+        raise ValueError(f"the length must be a whole number >= 0, got {length!r}.")
+    ids = tokenizer.encode(prompt)  # a character the tokenizer does not know raises ValueError naming it
+    generator = torch.Generator().manual_seed(int(seed))
+    stream = generate_stream(model, torch.tensor([ids], device=model.device), int(length), temperature=temperature,
+                             generator=generator, crop_prompt=crop_prompt)  # checks everything before the first token
+    return (int(t[0]) for t in stream)
+
+
+def sample_text(model: nn.Module, tokenizer, prompt: str, length: int = 200, temperature: float = 0.8,
+                seed: int = 0, crop_prompt: bool = False) -> str:
+    """The `length` tokens sampled after `prompt`, decoded to text (notebooks 10-11; repeatable for a given seed).
+
+    Works with a CharTokenizer or GPT-2's tiktoken encoding (anything with encode/decode).
+    A prompt longer than the context is a ValueError unless crop_prompt=True (keep its last block_size tokens).
+    """
+    return tokenizer.decode(list(sample_stream(model, tokenizer, prompt, length, temperature, seed, crop_prompt)))

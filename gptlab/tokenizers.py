@@ -304,3 +304,13 @@ def gpt2() -> tiktoken.Encoding:
         special_tokens={ENDOFTEXT: 50256},
         explicit_n_vocab=50257,
     )
+
+
+def visible(piece: str, spaces: bool = True) -> str:
+    """A token's text with whitespace made visible: space ␣, newline ↵, tab ⇥ (notebooks 00-13: labels, widgets).
+
+    The one helper every label, picture and widget uses. spaces=False keeps spaces as they are, for
+    running text (a corpus snippet, a coloured sentence) where only newlines and tabs must show.
+    """
+    shown = piece.replace("\n", "↵").replace("\t", "⇥")
+    return shown.replace(" ", "␣") if spaces else shown

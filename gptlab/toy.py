@@ -291,3 +291,41 @@ def accuracy(head: ToyHead, batch: ToyBatch) -> float:
     logits = head(batch.ids)
     m = batch.noun_mask
     return ((logits[m] > 0).float() == batch.targets[m]).float().mean().item()
+
+
+# ---- what the widgets of notebooks 03 and 05 show -------------------------------------------------------
+
+
+@torch.no_grad()
+def query_scores(head: ToyHead, ids: torch.Tensor, index: int) -> tuple[list[float], list[float]]:
+    """One query's scaled scores q.k/sqrt(d_k) against every key (future keys -inf) and its attention row
+    (notebook 03). ids: (T,) token ids; index: the query's position."""
+    run = head.run(ids[None])
+    scores = run["scores"][0, index].clone()
+    scores[index + 1:] = float("-inf")  # a key after the query is hidden by the causal mask (notebook 04)
+    return scores.tolist(), run["pattern"][0, index].tolist()
+
+
+@torch.no_grad()
+def value_contributions(head: ToyHead, sentence: str, position: int) -> dict:
+    """What each earlier token adds to the token at `position` in one toy head (notebook 05).
+
+    contribution_j = pattern[position, j] * value_up(value_down(E_j)), so dE = sum_j contribution_j.
+    Returns words, position, word, weights (T,), contributions (T, C), along (T,): each contribution
+    projected on dE's direction (they add up to |dE|), norms (T,), dE (C,) and dE_norm (float).
+    """
+    from numbers import Integral
+
+    ids = torch.tensor([encode(sentence)])
+    T = ids.size(1)
+    if isinstance(position, bool) or not isinstance(position, Integral) or not 0 <= position < T:
+        raise ValueError(f"position must be a whole number from 0 to {T - 1} for this sentence, got {position!r}.")
+    run = head.run(ids)
+    weights = run["pattern"][0, position]  # (T,): zero after `position`
+    contributions = weights[:, None] * head.value_up(run["v"][0])  # (T, C)
+    dE = run["dE"][0, position]
+    unit = dE / dE.norm().clamp_min(1e-12)
+    toks = words(ids[0])
+    return {"words": toks, "position": int(position), "word": toks[position], "weights": weights,
+            "contributions": contributions, "along": contributions @ unit, "norms": contributions.norm(dim=-1),
+            "dE": dE, "dE_norm": dE.norm().item()}

@@ -19,6 +19,8 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
+from .tokenizers import visible
+
 FIGS_ENV = "GPTLAB_WRITE_FIGS"
 
 
@@ -186,9 +188,9 @@ def heatmap(ax: plt.Axes, matrix, xlabels: Sequence[str] | None = None, ylabels:
     finite = m[np.isfinite(m)]
     im = ax.imshow(np.where(np.isfinite(m), m, np.nan), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto")
     if xlabels is not None:
-        ax.set_xticks(range(len(xlabels)), [repr(s)[1:-1] for s in xlabels], rotation=90 if len(xlabels) > 8 else 0)
+        ax.set_xticks(range(len(xlabels)), [visible(s, spaces=False) for s in xlabels], rotation=90 if len(xlabels) > 8 else 0)
     if ylabels is not None:
-        ax.set_yticks(range(len(ylabels)), [repr(s)[1:-1] for s in ylabels])
+        ax.set_yticks(range(len(ylabels)), [visible(s, spaces=False) for s in ylabels])
     if annotate:
         mid = (np.nanmax(finite) + np.nanmin(finite)) / 2 if finite.size else 0
         for i in range(m.shape[0]):

@@ -36,7 +36,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 # Appended to the copy of notebook 09 (which has `model` and `tok`): notebook 10's sampler, whose later
 # updates stream from an asyncio task on the kernel's event loop, a path only a live kernel exercises.
-STREAMING_CELL = """from gptlab.widgets import sampling_explorer
+STREAMING_CELL = """from gptlab.widgets.sampling import sampling_explorer
 streamer = sampling_explorer(model, tok, prompt="JULIET:\\n", temperature=0.8, length=200, seed=0)
 streamer"""
 

@@ -11,7 +11,7 @@ from gptlab.model import GPT
 from gptlab.sample import generate
 from gptlab.solutions import my_generate
 from gptlab.tokenizers import CharTokenizer
-from gptlab.widgets import draw_generation_step, generation_stepper, generation_steps
+from gptlab.widgets.flow import draw_generation_step, generation_stepper, generation_steps
 
 TEXT = "ROMEO:\nBut soft, what light through yonder window breaks?\n"
 

@@ -7,7 +7,8 @@ matplotlib.use("Agg")
 from gptlab.checks import check_count_pairs, check_merge
 from gptlab.solutions import count_pairs, merge
 from gptlab.tokenizers import CharTokenizer, gpt2, merge_pair, train_bpe
-from gptlab.widgets import draw_token_rows, token_pieces, token_viewer, tokens_html
+from gptlab.widgets.html import tokens_html
+from gptlab.widgets.tokens import draw_token_rows, token_pieces, token_viewer
 
 TEXT = "To be, or not to be: that is the question.\nWhether 'tis nobler in the mind to suffer\n"
 

@@ -2,7 +2,9 @@
 import torch
 import torch.nn.functional as F
 
-from gptlab import checks, solutions, widgets
+from gptlab import checks, solutions
+from gptlab.interpret.probes import nearest_tokens, project_2d
+from gptlab.widgets.embeddings import embedding_explorer
 
 
 def test_solutions_pass():
@@ -60,26 +62,26 @@ def test_check_nearest_catches_values():
 
 def test_project_2d_is_pca_with_fixed_sign():
     m = torch.randn(20, 6)
-    xy = widgets.project_2d(m)
+    xy = project_2d(m)
     assert xy.shape == (20, 2)
     centred = m - m.mean(0)
     _, _, vh = torch.linalg.svd(centred, full_matrices=False)
     assert torch.allclose(xy.abs(), (centred @ vh[:2].T).abs(), atol=1e-5)
-    assert torch.equal(widgets.project_2d(m), xy)
+    assert torch.equal(project_2d(m), xy)
 
 
 def test_nearest_tokens_excludes_itself_and_sorts():
     m = torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [-1.0, 0.0]])
-    idx, sims = widgets.nearest_tokens(m, 0, k=3)
+    idx, sims = nearest_tokens(m, 0, k=3)
     assert idx == [1, 2, 3]
     assert sims == sorted(sims, reverse=True)
-    idx, _ = widgets.nearest_tokens(m, 0, k=2, candidates=[2, 3, 0])
+    idx, _ = nearest_tokens(m, 0, k=2, candidates=[2, 3, 0])
     assert idx == [2, 3]
 
 
 def test_embedding_explorer_updates_last():
     m = torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [-1.0, 0.0], [0.1, 0.95]])
-    box = widgets.embedding_explorer(m, list("abcde"), k=2)
+    box = embedding_explorer(m, list("abcde"), k=2)
     assert box.last["label"] == "a" and box.last["neighbour_labels"] == ["b", "e"]
     box.token.value = 2
     assert box.last["index"] == 2 and box.last["neighbour_labels"] == ["e", "b"]
@@ -88,7 +90,7 @@ def test_embedding_explorer_updates_last():
 
 def test_embedding_explorer_with_candidates():
     m = torch.randn(6, 3)
-    box = widgets.embedding_explorer(m, list("abcdef"), k=3, candidates=[1, 2, 4], start=2)
+    box = embedding_explorer(m, list("abcdef"), k=3, candidates=[1, 2, 4], start=2)
     assert box.last["index"] == 2
     assert set(box.last["neighbours"]) == {1, 4}
     assert [v for _, v in box.token.options] == [1, 2, 4]

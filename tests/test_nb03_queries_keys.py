@@ -3,7 +3,8 @@ import math
 
 import torch
 
-from gptlab import checks, solutions, toy, widgets
+from gptlab import checks, solutions, toy
+from gptlab.widgets.attention import query_key_explorer
 
 
 def _q_k():
@@ -90,7 +91,7 @@ def test_toy_head_shapes():
 def test_query_key_explorer_updates():
     untrained = toy.ToyHead(seed=0)
     trained = toy.ToyHead(seed=1)
-    box = widgets.query_key_explorer(untrained, trained)
+    box = query_key_explorer(untrained, trained)
     assert box.last["words"] == toy.words(toy.encode(toy.EXAMPLES[0]))
     assert box.last["words"][box.last["index"]] == "dog"          # starts on the last noun
     box.token.value = 3

@@ -4,7 +4,8 @@ import torch
 
 from gptlab.checks import check_causal_softmax
 from gptlab.solutions import causal_softmax
-from gptlab.widgets import CONTEXT_CHOICES, context_cost, context_cost_widget, example_causal_pattern, human_bytes
+from gptlab.params import context_cost, human_bytes
+from gptlab.widgets.masking import CONTEXT_CHOICES, context_cost_widget, example_causal_pattern
 
 
 def _future(T):
@@ -91,7 +92,7 @@ def test_pattern_image_is_one_pixel_per_entry():
 
     from PIL import Image
 
-    from gptlab.widgets import pattern_image_html
+    from gptlab.widgets.html import pattern_image_html
 
     pattern = example_causal_pattern(8).numpy()
     page = pattern_image_html(pattern, title="t", row_title="query", col_title="key")

@@ -7,7 +7,8 @@ import torch
 from gptlab.checks import check_head_update
 from gptlab.solutions import head_update
 from gptlab.toy import EXAMPLES, ToyHead
-from gptlab.widgets import value_contributions, value_widget
+from gptlab.toy import value_contributions
+from gptlab.widgets.values import value_widget
 
 
 def _pattern(q, k, causal=True, scale=True, dim=-1):

@@ -70,7 +70,7 @@ def trained():
 
 
 def test_widget_follows_its_controls(trained):
-    from gptlab.widgets import head_pattern_explorer
+    from gptlab.widgets.attention import head_pattern_explorer
 
     model, tok = trained
     wdg = head_pattern_explorer(model, tok, "ROMEO:\nBut soft")
@@ -87,7 +87,7 @@ def test_widget_follows_its_controls(trained):
 
 
 def test_widget_bad_text_shows_a_message(trained):
-    from gptlab.widgets import head_pattern_explorer
+    from gptlab.widgets.attention import head_pattern_explorer
 
     model, tok = trained
     wdg = head_pattern_explorer(model, tok, "hello")

@@ -66,7 +66,7 @@ def test_broken_blocks_fail_with_the_reason(fn, expected):
 
 
 def test_top_snippets_orders_and_stays_in_the_window():
-    from gptlab.widgets import top_snippets
+    from gptlab.interpret.probes import top_snippets
 
     text = "abcdefgh" * 2
     acts = [0.0] * 16
@@ -88,7 +88,7 @@ def trained():
 
 
 def test_neuron_widget_follows_its_controls(trained):
-    from gptlab.widgets import neuron_explorer
+    from gptlab.widgets.mlp import neuron_explorer
 
     model, tok, corpus = trained
     wdg = neuron_explorer(model, tok, corpus, text="ROMEO:\nO", layer=0, neuron=3, k=4)
@@ -106,7 +106,7 @@ def test_neuron_widget_follows_its_controls(trained):
 
 
 def test_neuron_widget_bad_text_shows_a_message(trained):
-    from gptlab.widgets import neuron_explorer
+    from gptlab.widgets.mlp import neuron_explorer
 
     model, tok, corpus = trained
     wdg = neuron_explorer(model, tok, corpus, text="hello")

@@ -4,7 +4,8 @@ import torch
 import torch.nn.functional as F
 
 from gptlab import checks, solutions
-from gptlab.widgets import next_token_explorer, next_token_logits, top_tokens
+from gptlab.interpret.probes import next_token_logits, top_tokens
+from gptlab.widgets.unembedding import next_token_explorer
 
 
 def test_solutions_pass():

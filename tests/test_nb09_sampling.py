@@ -7,7 +7,7 @@ import torch.nn.functional as F
 
 from gptlab import checks, solutions
 from gptlab.sample import apply_temperature, probabilities
-from gptlab.widgets import temperature_explorer, sampling_settings
+from gptlab.widgets.sampling import sampling_settings, temperature_explorer
 
 
 def test_solutions_pass():

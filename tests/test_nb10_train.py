@@ -105,7 +105,7 @@ def tiny_model():
 
 
 def test_sample_text_is_repeatable_and_has_the_right_length(tiny_model):
-    from gptlab.widgets import sample_text
+    from gptlab.sample import sample_text
 
     model, tok = tiny_model
     a = sample_text(model, tok, "abc", length=30, temperature=0.8, seed=3)
@@ -120,7 +120,8 @@ def test_sample_text_is_repeatable_and_has_the_right_length(tiny_model):
 
 
 def test_sampling_explorer_updates_and_reports_bad_input(tiny_model):
-    from gptlab.widgets import sample_text, sampling_explorer
+    from gptlab.sample import sample_text
+    from gptlab.widgets.sampling import sampling_explorer
 
     model, tok = tiny_model
     widget = sampling_explorer(model, tok, prompt="ab", temperature=0.8, length=20, seed=0)
@@ -146,7 +147,8 @@ def test_sampling_explorer_streams_on_an_event_loop(tiny_model):
     """In a notebook a change generates as an asyncio task; the newest change wins."""
     import asyncio
 
-    from gptlab.widgets import sample_text, sampling_explorer
+    from gptlab.sample import sample_text
+    from gptlab.widgets.sampling import sampling_explorer
 
     model, tok = tiny_model
 

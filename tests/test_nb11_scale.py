@@ -53,7 +53,7 @@ def test_stub_reports_not_implemented():
 
 
 def test_scale_summary_gpt3():
-    from gptlab.widgets import scale_summary
+    from gptlab.params import scale_summary
 
     s = scale_summary(12288, 96, 96, 50257, 2048)
     assert s["total"] == 175_181_291_520 and s["matrices"] == 27_938
@@ -64,7 +64,7 @@ def test_scale_summary_gpt3():
 
 
 def test_scale_explorer_updates_and_rejects_bad_heads():
-    from gptlab.widgets import scale_explorer
+    from gptlab.widgets.scale import scale_explorer
 
     widget = scale_explorer(n_embd=768, n_layer=12, n_head=12, vocab=50257, context=1024)
     assert widget.last["error"] is None and widget.last["total"] == 162_129_408

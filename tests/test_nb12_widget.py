@@ -1,7 +1,8 @@
 import pytest
 import torch
 
-from gptlab import GPTConfig, chat, widgets
+from gptlab import GPTConfig, chat
+from gptlab.widgets.chat import chat_box
 from gptlab.model import GPT
 from gptlab.tokenizers import CharTokenizer
 
@@ -39,7 +40,7 @@ def test_encode_example_grades_only_the_answer(parts):
 
 def test_chat_box(parts):
     model, tok = parts
-    box = widgets.chat_box(model, tok, system="Use capitals.", question="to be")
+    box = chat_box(model, tok, system="Use capitals.", question="to be")
     assert box.last["error"] is None
     assert box.last["prompt"] == chat.format_prompt("Use capitals.", "to be")
     assert isinstance(box.last["answer"], str) and chat.END not in box.last["answer"]

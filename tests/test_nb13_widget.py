@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from gptlab import widgets
+from gptlab.widgets.seq2seq import translator_box
 from gptlab.tokenizers import CharTokenizer
 from gptlab.transformer import Seq2SeqConfig, Seq2SeqTransformer, translate_text
 
@@ -36,7 +36,7 @@ def test_translate_text_shapes(parts):
 
 def test_widget_updates_and_reports_bad_input(parts):
     model, src_tok, tgt_tok = parts
-    box = widgets.translator_box(model, src_tok, tgt_tok, "^", "$", text="2024-03-05", validate=check_date)
+    box = translator_box(model, src_tok, tgt_tok, "^", "$", text="2024-03-05", validate=check_date)
     assert box.last["error"] is None and box.last["input"] == "2024-03-05"
     first = box.last["pattern"]
     assert first.shape == (len(box.last["tokens"]), 10)
