@@ -21,7 +21,7 @@ from gptlab.config import GPTConfig
 from gptlab.data import TokenData
 from gptlab.device import get_device
 from gptlab.model import GPT
-from gptlab.train import TrainConfig, make_optimizer
+from gptlab.train import TrainConfig, make_optimizer, train_step
 
 
 def run(model: GPT, batches: list[tuple[torch.Tensor, torch.Tensor]], device: torch.device, bf16: bool) -> tuple[list[float], float]:
@@ -30,14 +30,8 @@ def run(model: GPT, batches: list[tuple[torch.Tensor, torch.Tensor]], device: to
     amp = torch.autocast(device.type, dtype=torch.bfloat16) if bf16 else nullcontext()
     losses = []
     start = time.perf_counter()
-    for x, y in batches:
-        with amp:
-            _, loss = model(x.to(device), y.to(device))
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        optimizer.step()
-        losses.append(loss.item())  # .item() waits for the device, so the time is real
+    for x, y in batches:  # the step train() runs; its .item() waits for the device, so the time is real
+        losses.append(train_step(model, optimizer, [(x.to(device), y.to(device))], 1e-3, 1.0, amp)["loss"])
     return losses, time.perf_counter() - start
 
 

@@ -105,7 +105,7 @@ def main() -> None:
     while (step < args.steps) if args.steps else (elapsed < args.seconds):
         lr = lr_at(step, schedule)
         x, y = data.batch("train", cfg.batch_size, config.block_size, g)
-        loss_value = train_step(model, optimizer, x, y, lr, cfg.grad_clip, amp, forward)
+        loss_value = train_step(model, optimizer, [(x, y)], lr, cfg.grad_clip, amp, forward=forward)["loss"]
         step += 1
         elapsed = time.perf_counter() - start
         # steps that fit in the budget at the speed so far; the cosine ends there

@@ -43,12 +43,14 @@ def gptlab_step(explicit: bool, bf16: bool, compile: bool = False):
     optimizer = make_optimizer(model, cfg)
     amp = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else nullcontext()
     forward = torch.compile(model) if compile else model
+    loss_fn = None  # train()'s default: model(x, y)[1]
     if explicit:  # the explicit attention path: a cache dict makes every layer keep its pattern
-        def forward(x, y):
-            return model(x, y, cache={})
+        def loss_fn(module, batch):
+            x, y = batch
+            return module(x, y, cache={})[1]
 
     def step(x: torch.Tensor, y: torch.Tensor) -> float:
-        return train_step(model, optimizer, x, y, cfg.lr, cfg.grad_clip, amp, forward)
+        return train_step(model, optimizer, [(x, y)], cfg.lr, cfg.grad_clip, amp, loss_fn, forward)["loss"]
 
     return step
 
