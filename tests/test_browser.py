@@ -2,8 +2,12 @@
 
 Opens notebook 09, runs every cell, moves the temperature slider and checks that the sampled
 continuation on the page changed; then moves the length slider of notebook 10's sampler (a cell the
-test appends to its copy) and checks that the longer text streams in to completion. A screenshot goes to tests/artifacts/. Needs Debian's chromium
-(`.ci/run` installs it); Playwright's own browser download is not used.
+test appends to its copy) and checks that the longer text streams in to completion. Then opens a
+generated "widget gallery" notebook (tests/widget_gallery.py) that builds every widget builder of
+gptlab.widgets, moves each one's main control and checks that its view changed, failing on "Error
+displaying widget", a Python traceback in an output or a JavaScript error. Screenshots go to
+tests/artifacts/. Needs Debian's chromium (`.ci/run` installs it); Playwright's own browser download is
+not used.
 """
 from __future__ import annotations
 
@@ -18,8 +22,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from widget_gallery import GALLERY, css_class, write_gallery
 
 ROOT = Path(__file__).resolve().parent.parent
+GALLERY_NOTEBOOK = "widget-gallery.ipynb"
 NOTEBOOK_PATH = Path(os.environ.get("GPTLAB_BROWSER_NOTEBOOK", ROOT / "notebooks" / "09-temperature-and-sampling.ipynb"))
 NOTEBOOK = NOTEBOOK_PATH.name
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -55,6 +61,12 @@ def lab(tmp_path_factory):
     notebook["cells"].append({"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
                               "source": STREAMING_CELL.splitlines(keepends=True)})
     (root / NOTEBOOK).write_text(json.dumps(notebook), encoding="utf-8")
+    write_gallery(root / GALLERY_NOTEBOOK, {k: notebook["metadata"][k] for k in ("kernelspec", "language_info")
+                                            if k in notebook["metadata"]})
+    # every cell stays rendered (JupyterLab would otherwise skip drawing cells scrolled out of view)
+    settings = root / ".jupyter" / "lab" / "user-settings" / "@jupyterlab" / "notebook-extension"
+    settings.mkdir(parents=True)
+    (settings / "tracker.jupyterlab-settings").write_text(json.dumps({"windowingMode": "none"}), encoding="utf-8")
     port, token = _free_port(), "gptlab-browser-test"
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(root / ".jupyter"), JUPYTER_RUNTIME_DIR=str(root / ".runtime"))
     proc = subprocess.Popen(
@@ -147,3 +159,112 @@ def test_temperature_slider_changes_the_sample(lab, tmp_path):
     assert value_after != value_before, "the slider did not move"
     assert after.strip() and after != before, "moving the temperature slider did not change the sampled text"
     assert len(streamed) > len(first_text), "the sampler did not finish the longer text it was asked for"
+
+
+def _launch(p):
+    return p.chromium.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+              "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+
+
+# What a widget shows: its HTML views and Output areas, not its controls (a slider's readout changes by itself).
+VIEW = """el => Array.from(el.querySelectorAll('.widget-html-content, .widget-output'))
+                 .map(e => e.innerHTML).join('|')"""
+
+
+def _move(page, box, kind: str, label: str, value) -> None:
+    """Move one control of the widget `box` the way a learner would."""
+    if kind == "click":
+        box.locator("button", has_text=label).first.click()
+        return
+    widget_class = {"slider": ".widget-slider", "select": ".widget-dropdown", "text": ".widget-inline-hbox",
+                    "textarea": ".widget-textarea"}[kind]
+    control = box.locator(widget_class, has=page.locator(".widget-label", has_text=label)).first
+    control.scroll_into_view_if_needed()
+    if kind == "slider":
+        handle = control.locator(".noUi-handle").first
+        handle.focus()
+        for _ in range(value):
+            handle.press("ArrowRight")
+    elif kind == "select":
+        control.locator("select").select_option(index=value)
+    elif kind == "text":
+        field = control.locator("input").first
+        field.fill(str(value))
+        field.press("Enter")
+    else:
+        field = control.locator("textarea").first
+        field.fill(str(value))
+        field.evaluate("e => e.blur()")
+
+
+def _builders() -> list[str]:
+    """Every function in gptlab.widgets' modules that returns a widget (an Explorer subclass)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import gptlab.widgets
+    from gptlab.widgets.base import Explorer
+
+    names = []
+    for info in pkgutil.iter_modules(gptlab.widgets.__path__):
+        module = importlib.import_module(f"gptlab.widgets.{info.name}")
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            returned = inspect.signature(fn).return_annotation
+            cls = getattr(module, returned, None) if isinstance(returned, str) else returned
+            if fn.__module__ == module.__name__ and inspect.isclass(cls) and issubclass(cls, Explorer):
+                names.append(name)
+    return names
+
+
+def test_every_widget_builder_reacts_in_the_browser(lab):
+    """The gallery: every builder's widget is drawn from the shipped model, and moving its main control
+    changes its view, with no widget error, traceback or JavaScript error on the way."""
+    missing = sorted(set(_builders()) - set(GALLERY))
+    assert not missing, f"builders missing from tests/widget_gallery.py: {missing}"
+
+    base, token = lab
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors: list[str] = []
+    unchanged: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = _launch(p)
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(60_000)
+        page.on("pageerror", lambda error: errors.append(f"page error: {error}"))
+        page.on("console", lambda msg: msg.type == "error" and errors.append(f"console: {msg.text}"))
+        page.goto(f"{base}/lab/tree/{GALLERY_NOTEBOOK}?token={token}")
+        page.locator(".jp-Notebook").first.wait_for()
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        run_all = page.locator("li[data-command='runmenu:run-all']")
+        run_all.wait_for(state="visible")
+        run_all.click()
+        try:
+            page.locator(f".{css_class(list(GALLERY)[-1])}").wait_for(state="attached", timeout=TIMEOUT)
+            page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=TIMEOUT)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "browser-gallery-failed.png"))
+            raise
+        for builder, (_, _, actions) in GALLERY.items():
+            box = page.locator(f".{css_class(builder)}").first
+            box.scroll_into_view_if_needed()
+            before = box.evaluate(VIEW)
+            for kind, label, value in actions:
+                _move(page, box, kind, label, value)
+            try:
+                page.wait_for_function(f"([el, old]) => ({VIEW})(el) !== old", arg=[box.element_handle(), before],
+                                       timeout=30_000)
+            except playwright.TimeoutError:
+                unchanged.append(builder)
+                box.screenshot(path=str(ARTIFACTS / f"browser-gallery-{builder}.png"))
+        page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=TIMEOUT)
+        outputs = page.locator(".jp-OutputArea-output").all_text_contents()
+        page.screenshot(path=str(ARTIFACTS / "browser-gallery.png"), full_page=False)
+        browser.close()
+    broken = [text[:300] for text in outputs if "Error displaying widget" in text or "Traceback" in text]
+    assert not broken, f"outputs with a widget error or a traceback: {broken}"
+    assert not errors, f"JavaScript errors: {errors}"
+    assert not unchanged, f"moving the main control did not change the view of: {unchanged}"
