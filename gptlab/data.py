@@ -44,15 +44,30 @@ def play_files() -> list[Path]:
 
 _SPEAKER = re.compile(r"^\*\*(?P<name>[^*]+)\*\*\s*$")
 _INLINE_DIRECTION = re.compile(r"_*\\?\[[^\]]*\]_*")  # "[Aside]_", "_\\[To ROBIN]_" inside a speech
+# Two slips in the play files that would put a speech under the wrong name. A name split over two
+# paragraphs: "BISHOP", a blank line, then **OF WINCHESTER** (or "OF EPHESUS" after ANTIPHOLUS's speech);
+_NAME_PART = re.compile(r"^[A-Z][A-Za-z'-]*[A-Za-z'](?: (?:[A-Z][A-Za-z'-]*[A-Za-z']|of|de))*$")
+# and a speaker written, not bold, at the start of a line: "Varro's Servant I fear it."
+_INLINE_SPEAKER = re.compile(r"^(?P<name>[A-Z][a-z]+'s? Servants?|Master-Gunner|ALL SERVING-MEN):? (?P<text>\S.*)$")
+
+
+def _is_name_part(rows: list[str], i: int) -> bool:
+    """rows[i] is a few capitalised words alone, right before a blank line and a speaker's name."""
+    return (i + 2 < len(rows) and not rows[i + 1] and _SPEAKER.match(rows[i + 2]) is not None
+            and _NAME_PART.match(rows[i]) is not None)
 
 
 def play_to_text(markdown: str) -> str:
     """One play's Markdown as plain text: 'NAME:' then the speech lines, a blank line between speeches.
 
-    Headings (acts, scenes) and stage directions (_Enter ..._, _[Aside]_) are dropped.
+    Headings (acts, scenes) and stage directions (_Enter ..._, _[Aside]_) are dropped. A direction
+    that spans lines ends at its closing mark, or at the latest at a blank line, heading or speaker
+    (Markdown italics never span paragraphs), so an unclosed one cannot swallow the speeches after
+    it. Text with no speaker (a scene heading's second line, an untagged song) is dropped.
     """
     out: list[str] = []
     speaker: str | None = None
+    prefix: str | None = None  # the first part of a name split over two paragraphs
     lines: list[str] = []
     in_direction = False
 
@@ -62,26 +77,39 @@ def play_to_text(markdown: str) -> str:
             out.append(f"{speaker}:\n" + "\n".join(lines) + "\n\n")
         lines = []
 
-    for raw in markdown.splitlines():
-        line = raw.strip()
-        if in_direction:  # a stage direction that spans lines ends with its closing mark
-            in_direction = not line.endswith(("_", "*"))
-            continue
+    rows = [raw.strip() for raw in markdown.splitlines()]
+    for i, line in enumerate(rows):
+        if in_direction:
+            if line and not line.startswith("#") and not _SPEAKER.match(line):
+                in_direction = not line.endswith(("_", "*"))
+                continue
+            in_direction = False  # never closed: this line is no longer part of it
         if not line:  # a speech may go on after a stage direction: keep the speaker until the next one
             flush()
             continue
         if line.startswith("#"):
             flush()
-            speaker = None
+            speaker = prefix = None
             continue
         match = _SPEAKER.match(line)
         if match:
             flush()
-            speaker = match["name"].strip()
+            speaker = " ".join(filter(None, [prefix, match["name"].strip()]))
+            prefix = None
             continue
         if line.startswith(("_", "*")):
             in_direction = not (len(line) > 1 and line.endswith(("_", "*")))
             continue
+        if _is_name_part(rows, i):
+            if line.lower().startswith("of ") and speaker:
+                speaker = f"{speaker} {line}"  # the end of the name of the speech just read
+            else:
+                prefix = line  # the start of the next speaker's name
+            continue
+        inline = _INLINE_SPEAKER.match(line)
+        if inline:
+            flush()
+            speaker, line = inline["name"], inline["text"]
         line = _INLINE_DIRECTION.sub("", line.replace("\\", "")).replace("_", "").strip()
         if speaker and line:
             lines.append(line)
@@ -91,7 +119,7 @@ def play_to_text(markdown: str) -> str:
 
 @lru_cache(maxsize=1)
 def shakespeare() -> str:
-    """All 38 plays as one text of speeches (4,798,235 characters)."""
+    """All 38 plays as one text of speeches (4,798,285 characters)."""
     return "".join(play_to_text(path.read_text(encoding="utf-8")) for path in play_files())
 
 
