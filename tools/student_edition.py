@@ -27,8 +27,6 @@ import importlib.util
 import json
 import pkgutil
 import re
-import shutil
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,19 +45,19 @@ POINTS = {"my_generate": 2, "causal_softmax": 2, "head_update": 2, "multi_head_a
           "MyAttention": 3}
 
 NBGRADER_CONFIG = '''"""nbgrader settings for the gptlab course (written by tools/student_edition.py; README, "Teaching a class")."""
-import os
-
 from nbconvert.preprocessors import TagRemovePreprocessor
 from nbgrader.converters import GenerateAssignment
 
-os.environ.setdefault("GPTLAB_GRADING", "1")  # failing checks raise, so a test cell fails with the check's message
 c = get_config()  # noqa: F821 (nbgrader provides it)
 c.CourseDirectory.course_id = "gptlab"
 c.ClearSolutions.code_stub = {"python": "raise NotImplementedError"}  # the course's own stub
 c.TagRemovePreprocessor.remove_cell_tags = {"%s"}  # the collapsed solution cells
 c.TagRemovePreprocessor.enabled = True
 c.GenerateAssignment.preprocessors = [TagRemovePreprocessor] + GenerateAssignment.class_traits()["preprocessors"].default()
+# Grading kernels run in gptlab's grading mode: a failing check raises AssertionError with its message
+c.Execute.extra_arguments = ["--IPKernelApp.exec_lines=import os; os.environ['GPTLAB_GRADING'] = '1'"]
 c.Execute.timeout = 900  # seconds per cell: notebook 10 trains a GPT
+c.OverwriteCells.add_missing_cells = True  # a deleted check cell is put back and run, so deleting never helps
 '''
 
 
@@ -270,10 +268,22 @@ def verify_release(path: Path, expected: list[Exercise]) -> None:
         raise RuntimeError(f"{path}: " + "; ".join(problems))
 
 
+def course_api(out: Path):
+    """nbgrader's Python API on the course directory `out`, configured by its nbgrader_config.py (as the CLI is)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(out)).load_config()
+    config.CourseDirectory.root = str(out.resolve())
+    return NbGraderAPI(CourseDirectory(config=config), config=config)
+
+
 def build(out: Path, notebooks: list[Path]) -> list[tuple[str, list[Exercise]]]:
     """Write the nbgrader course directory `out` (config, source/, release/) for `notebooks`; return their exercises."""
     out.mkdir(parents=True, exist_ok=True)
     (out / "nbgrader_config.py").write_text(NBGRADER_CONFIG % SOLUTION_TAG, encoding="utf-8")
+    api = course_api(out)
     built = []
     for path in notebooks:
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -281,10 +291,10 @@ def build(out: Path, notebooks: list[Path]) -> list[tuple[str, list[Exercise]]]:
         check_solutions_removable(nb, path.name)
         assignment = path.stem
         _write(source_notebook(nb), out / "source" / assignment / path.name)
-        result = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"],
-                                cwd=out, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{result.stdout}{result.stderr}")
+        result = api.generate_assignment(assignment, force=True)
+        if not result["success"]:
+            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{result.get('log', '')}"
+                               f"{result.get('error', '')}")
         verify_release(out / "release" / assignment / path.name, found)
         built.append((assignment, found))
     return built
@@ -343,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.out is None:
         parser.error("give the course directory to write (e.g. course/), or --mark, or --course-map")
     else:
-        if shutil.which("nbgrader") is None and importlib.util.find_spec("nbgrader") is None:
+        if importlib.util.find_spec("nbgrader") is None:
             parser.error("nbgrader is not installed: pip install -r requirements.txt")
         done = build(args.out, notebooks)
     for name, found in done:
