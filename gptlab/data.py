@@ -50,6 +50,9 @@ _NAME_PART = re.compile(r"^[A-Z][A-Za-z'-]*[A-Za-z'](?: (?:[A-Z][A-Za-z'-]*[A-Za
 # and a speaker written, not bold, at the start of a line: "Varro's Servant I fear it."
 _INLINE_SPEAKER = re.compile(r"^(?P<name>[A-Z][a-z]+'s? Servants?|Master-Gunner|ALL SERVING-MEN):? (?P<text>\S.*)$")
 
+# One character enters alone ("_Enter TIMON, from the cave_"): untagged lines right after it are theirs.
+_ENTER_ONE = re.compile(r"^[_*]Enter (?P<name>[A-Z]{2,}(?: [A-Z]{2,})*)(?:,[^,&]*|[_*])$")
+
 
 def _is_name_part(rows: list[str], i: int) -> bool:
     """rows[i] is a few capitalised words alone, right before a blank line and a speaker's name."""
@@ -63,7 +66,8 @@ def play_to_text(markdown: str) -> str:
     Headings (acts, scenes) and stage directions (_Enter ..._, _[Aside]_) are dropped. A direction
     that spans lines ends at its closing mark, or at the latest at a blank line, heading or speaker
     (Markdown italics never span paragraphs), so an unclosed one cannot swallow the speeches after
-    it. Text with no speaker (a scene heading's second line, an untagged song) is dropped.
+    it. Untagged lines right after one character enters alone are that character's; other text
+    with no speaker (a scene heading's second line, an untagged song or prologue) is dropped.
     """
     out: list[str] = []
     speaker: str | None = None
@@ -99,6 +103,9 @@ def play_to_text(markdown: str) -> str:
             continue
         if line.startswith(("_", "*")):
             in_direction = not (len(line) > 1 and line.endswith(("_", "*")))
+            entrance = _ENTER_ONE.match(line)
+            if speaker is None and entrance:  # "_Enter TIMON, from the cave_" and untagged lines: TIMON speaks
+                speaker = entrance["name"]
             continue
         if _is_name_part(rows, i):
             if line.lower().startswith("of ") and speaker:
@@ -119,7 +126,7 @@ def play_to_text(markdown: str) -> str:
 
 @lru_cache(maxsize=1)
 def shakespeare() -> str:
-    """All 38 plays as one text of speeches (4,798,285 characters)."""
+    """All 38 plays as one text of speeches (4,800,394 characters)."""
     return "".join(play_to_text(path.read_text(encoding="utf-8")) for path in play_files())
 
 

@@ -27,7 +27,7 @@ def plays() -> dict[str, str]:
 
 
 def test_corpus_length_is_exact():
-    assert len(shakespeare()) == 4_798_285  # quoted in gptlab.data.shakespeare's docstring
+    assert len(shakespeare()) == 4_800_394  # quoted in gptlab.data.shakespeare's docstring
     assert len(set(shakespeare())) == 76
 
 
@@ -57,6 +57,12 @@ def test_speakers_written_at_the_start_of_a_line_get_their_speech(plays):
     assert "Lucilius' Servant:\nMany do keep their chambers are not sick:\n" in timon
     assert "Master-Gunner:\nSirrah, thou know'st how Orleans is besieged,\n" in plays["henry-vi-part-1"]
     assert "ALL SERVING-MEN:\nHere, here, sir; here, sir.\n\n" in plays["the-taming-of-the-shrew"]
+
+
+def test_a_character_who_enters_alone_speaks_the_untagged_lines_after(plays):
+    assert "TIMON:\nO blessed breeding sun, draw from the earth\n" in plays["timon-of-athens"]
+    assert play_to_text("### SCENE I\n\n_Enter TIMON, from the cave_\n\nO sun!\n") == "TIMON:\nO sun!\n\n"
+    assert play_to_text("### SCENE I\n\n_Enter TIMON and APEMANTUS_\n\nO sun!\n") == ""  # who? unknown
 
 
 def test_an_unclosed_stage_direction_swallows_nothing_after_its_paragraph():

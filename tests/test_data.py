@@ -12,7 +12,7 @@ from gptlab.data import (DownloadError, TokenData, download, get_batch, play_fil
 def test_shakespeare_corpus():
     text = shakespeare()
     assert len(play_files()) == 38
-    assert len(text) == 4_798_285  # exactly: tests/test_corpus.py checks each play's speakers too
+    assert len(text) == 4_800_394  # exactly: tests/test_corpus.py checks each play's speakers too
     assert "ROMEO:\nBut, soft! what light through yonder window breaks?\n" in text
     for junk in ("**", "_", "#", "[", "\\"):
         assert junk not in text
