@@ -11,11 +11,12 @@ after Ⓐ and stops at ■ (gptlab.sample.generate(stop_token=...)).
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 from torch import nn
 
+from .data import TokenData
 from .sample import generate
 from .tokenizers import CharTokenizer
 
@@ -122,3 +123,45 @@ def answer(model: nn.Module, tokenizer: CharTokenizer, system: str, question: st
     out = generate(model, ids, max_new, temperature=temperature, generator=generator, stop_token=end)[0, len(ids):]
     new = out.tolist()
     return tokenizer.decode(new[: new.index(end)] if end in new else new)
+
+
+# ---------------------------------------------------------------------------------------------
+# Fine-tuning with gptlab.train.train (notebook 12)
+
+REPLAY_WEIGHT = 0.5  # how much the replayed plain text counts beside the answers
+
+
+def chat_batches(tokenizer: CharTokenizer, tasks: dict[str, Callable[[str], str]], questions: Sequence[str],
+                 batch_size: int, replay: TokenData | None = None, replay_batch: int = 8,
+                 block_size: int = 64) -> Callable[[int, torch.Generator], dict[str, tuple[torch.Tensor, torch.Tensor]]]:
+    """A batch_fn for gptlab.train.train: {"chat": batch_size conversations padded by collate, "replay":
+    replay_batch windows of plain text (when replay is given)}, all drawn with the loop's generator.
+
+    Each conversation is a random task (its system prompt), a random question and the task's answer;
+    replaying the text the model was pre-trained on keeps it from forgetting how to write.
+    """
+    systems = list(tasks)
+    pad_id = tokenizer.stoi[END]
+
+    def batch_fn(step: int, generator: torch.Generator) -> dict[str, tuple[torch.Tensor, torch.Tensor]]:
+        which = torch.randint(len(systems), (batch_size,), generator=generator).tolist()
+        asked = torch.randint(len(questions), (batch_size,), generator=generator).tolist()
+        examples = [encode_example(tokenizer, systems[s], questions[q], tasks[systems[s]](questions[q]))
+                    for s, q in zip(which, asked)]
+        batch = {"chat": collate(examples, pad_id)}
+        if replay is not None:
+            batch["replay"] = replay.batch("train", replay_batch, block_size, generator)
+        return batch
+
+    return batch_fn
+
+
+def chat_loss(model: nn.Module, batch: dict[str, tuple[torch.Tensor, torch.Tensor]]) -> dict[str, torch.Tensor]:
+    """The loss_fn for gptlab.train.train: the loss on the answers only (padding and prompts are -100),
+    plus REPLAY_WEIGHT times the loss on replayed plain text; the parts are kept in History.parts."""
+    answers = model(*batch["chat"])[1]
+    if "replay" not in batch:
+        return {"loss": answers, "answers": answers}
+    replay = model(*batch["replay"])[1]
+    return {"loss": answers + REPLAY_WEIGHT * replay, "answers": answers, "replay": replay}
+

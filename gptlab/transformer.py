@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -323,3 +323,25 @@ def translate_text(model: Seq2SeqTransformer, src_tok, tgt_tok, text: str, bos: 
     tgt_in = torch.tensor([[bos_id] + shown[:-1]], device=model.device)  # row t predicts shown[t]
     pattern = model.cross_attention(src, tgt_in)[:, 0]  # (n_dec_layer, nh, T_out, S)
     return tgt_tok.decode(answer), [tgt_tok.decode([i]) for i in shown], pattern
+
+
+# ---------------------------------------------------------------------------------------------
+# Training with gptlab.train.train (notebook 13)
+
+
+def seq2seq_batches(examples: Sequence, make_batch: Callable[[list], tuple[torch.Tensor, ...]],
+                    batch_size: int) -> Callable[[int, torch.Generator], tuple[torch.Tensor, ...]]:
+    """A batch_fn for gptlab.train.train: batch_size different examples, drawn with the loop's generator,
+    turned into (src, tgt_in, targets) by make_batch."""
+    def batch_fn(step: int, generator: torch.Generator) -> tuple[torch.Tensor, ...]:
+        picks = torch.randperm(len(examples), generator=generator)[:batch_size].tolist()
+        return make_batch([examples[i] for i in picks])
+
+    return batch_fn
+
+
+def seq2seq_loss(model: nn.Module, batch: tuple[torch.Tensor, torch.Tensor, torch.Tensor]) -> torch.Tensor:
+    """The loss_fn for gptlab.train.train: the translator's cross-entropy on (src, tgt_in, targets)."""
+    src, tgt_in, targets = batch
+    return model(src, tgt_in, targets)[1]
+
