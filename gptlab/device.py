@@ -54,7 +54,7 @@ def autocast_dtype(device: torch.device) -> torch.dtype | None:
 
 
 def cuda_has_native_bf16(device: torch.device | None = None) -> bool:
-    """True when the CUDA device computes in bf16 in hardware: compute capability 8.0 (Ampere) or newer."""
+    """True when the CUDA device computes bf16 in hardware: compute capability 8.0 (Ampere) on (notebook 10)."""
     if not torch.cuda.is_available():
         return False
     major, _ = torch.cuda.get_device_capability(device)

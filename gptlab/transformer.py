@@ -207,7 +207,7 @@ class Seq2SeqTransformer(nn.Module):
         return self.drop(emb(ids) * math.sqrt(self.config.n_embd) + self.pe[: ids.size(1)])
 
     def source_mask(self, src: torch.Tensor) -> torch.Tensor | None:
-        """(B, S) bool, False where src holds config.src_pad_id; None when the config has no padding token.
+        """(B, S) bool, False where src holds config.src_pad_id; None without a pad token (notebook 13).
 
         Pad sources at their end: the sinusoidal positions of the real tokens then stay where they were.
         """
