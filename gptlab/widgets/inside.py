@@ -6,7 +6,9 @@ InsideWidget wires the controls to both.
 """
 from __future__ import annotations
 
+import contextlib
 import html
+from typing import Iterator
 
 import ipywidgets as w
 import matplotlib.pyplot as plt
@@ -282,6 +284,19 @@ def draw_inside(view: dict) -> plt.Figure:
     return fig
 
 
+@contextlib.contextmanager
+def one_thread() -> Iterator[None]:
+    """Run torch on one thread inside: a widget's forwards are small (T <= block_size), and with several
+    threads on a busy CPU each of their many small operations waits for the others (benchmarks/widget_latency.py
+    on this 2-core machine under load: 270-860 ms median with two threads, 31-39 ms with one)."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 # ---- the widget ------------------------------------------------------------------------------------------
 
 
@@ -359,8 +374,8 @@ class InsideWidget(Explorer):
     def draw(self) -> None:
         if not self._ids:
             raise ValueError("type a prompt first.")
-        view = inside_view(self.model, self.tokenizer, self._ids, self.position.value, self.off.value,
-                           self.mode.value, self._target(), self.heldout, self.means, self.k, self._losses)
+        with one_thread():
+            view = self._view()
         self.computation.value = (computation_html(view["trace"], view["tokens"], set(view["off"]))
                                   + top_html(view["top"], "next-token probabilities"))
         self.lens_view.value = lens_html(view["lens_table"], view["vocab"])
@@ -368,6 +383,10 @@ class InsideWidget(Explorer):
         self.effect.value = effect_html(view)
         self.last = {key: value for key, value in view.items()
                      if key not in ("trace", "lens_table", "attribution", "vocab")}
+
+    def _view(self) -> dict:
+        return inside_view(self.model, self.tokenizer, self._ids, self.position.value, self.off.value,
+                           self.mode.value, self._target(), self.heldout, self.means, self.k, self._losses)
 
     def error_view(self, error: Exception) -> dict:
         return {"error": str(error), "tokens": [], "top": [], "lens": [], "parts": {}, "heldout_loss": None}
