@@ -258,8 +258,9 @@ def train(model: nn.Module, data: TokenData | None = None, cfg: TrainConfig | No
     training split. loss_fn(model, batch) returns the loss (default: lm_loss, model(x, y)[1]).
     Every cfg.eval_every steps (and at the end) train and validation loss of `data` are estimated (when
     data is given) and `on_eval(step, model, history)` is called, e.g. to print a sample; on_step(step,
-    history) follows every step. Pressing stop (KeyboardInterrupt) ends training early but keeps the
-    model and the history so far (history.interrupted is True).
+    history) follows every step (on every process; raising KeyboardInterrupt there stops cleanly after
+    that step). Pressing stop (KeyboardInterrupt) ends training early but keeps the model and the
+    history so far (history.interrupted is True).
 
     checkpoint: a file that receives the whole training state (weights, optimizer, step, cfg, random
     states, history, `extra`) at every evaluation and at the end; resume: such a file to continue from,
@@ -318,10 +319,11 @@ def train(model: nn.Module, data: TokenData | None = None, cfg: TrainConfig | No
                desc="training", unit="step", mininterval=PROGRESS_SECONDS)
     start = time.perf_counter()
     step = start_step
-    rng = rng_state(g)  # the random states at the start of the step not yet done: what a checkpoint holds
+    rng: dict[str, Any] | None = None  # None: the random states now are where the next step begins
+    done = start_step  # steps completed
     try:
         for step in bar:
-            rng = rng_state(g)
+            rng = rng_state(g)  # a step cut short restarts from these
             if step % cfg.eval_every == 0 and step > 0 and not (history.eval_steps and history.eval_steps[-1] == step):
                 history.seconds += time.perf_counter() - start
                 evaluate(step, rng)
@@ -341,17 +343,18 @@ def train(model: nn.Module, data: TokenData | None = None, cfg: TrainConfig | No
                     history.parts.setdefault(name, []).append(value)
             history.lr.append(lr)
             history.tokens += _first_tensor(batch).numel()
+            rng, done = None, step + 1
             if step % 10 == 0:
                 bar.set_postfix(loss=f"{out['loss']:.3f}", refresh=False)  # shown at the next redraw
-            if on_step is not None and main:
+            if on_step is not None:
                 on_step(step, history)
         step = stop
-        rng = rng_state(g)
     except KeyboardInterrupt:
         history.interrupted = True
+        step = done
     finally:
         history.seconds += time.perf_counter() - start
         bar.close()
-    evaluate(step, rng)
+    evaluate(step, rng or rng_state(g))
     model.eval()
     return history
