@@ -238,8 +238,8 @@ class GPT(nn.Module):
         for i in range(self.config.n_layer):
             if i >= len(kv_cache.keys) or kv_cache.keys[i].size(2) != expected:
                 raise ValueError(f"block {i}'s attention declares supports_kv_cache but did not pass its keys and "
-                                 "values through gptlab.attention.extend_kv(self, k, v); call it in forward, or "
-                                 "remove supports_kv_cache (generation then re-reads the window).")
+                                 "values through gptlab.attention.extend_kv(self, k, v); call it in forward, or set "
+                                 "supports_kv_cache = False on the class (generation then re-reads the window).")
 
     @torch.no_grad()
     def run_with_cache(self, idx: torch.Tensor) -> tuple[torch.Tensor, dict[str, torch.Tensor]]:
