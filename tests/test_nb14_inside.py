@@ -44,7 +44,8 @@ def test_widget_follows_controls_and_shows_what_ablation_does(parts):
     assert len(box.last["lens"]) == 3 and box.last["depths"][-1] == "block 2"
     top = box.last["top"][0][0]
     assert box.last["target"] == top and box.last["lens"][-1][0] == top
-    assert sum(box.last["parts"].values()) + sum(box.last["rest"].values()) == pytest.approx(box.last["logit"], abs=1e-4)
+    total = sum(box.last["parts"].values()) + sum(box.last["rest"].values())
+    assert total == pytest.approx(box.last["logit"], abs=1e-4)
     before, after = box.last["heldout_loss"]
     assert before == after
     box.position.value = 3
@@ -102,4 +103,7 @@ def test_exercises_pass_on_their_solutions_and_catch_mistakes():
 
     result = ex.check_most_harmful_head(least)
     assert not result.ok and "LEAST" in result.message
-    assert "not implemented" in ex.check_most_harmful_head(lambda *a: (_ for _ in ()).throw(NotImplementedError)).message
+    def unfinished(model, x, y):
+        raise NotImplementedError
+
+    assert "not implemented" in ex.check_most_harmful_head(unfinished).message

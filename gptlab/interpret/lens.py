@@ -31,10 +31,8 @@ Head = tuple[int, int]  # (layer, head)
 @dataclass
 class Recording:
     """One run of a model on ids (B, T): its logits, its named activations, and each block's heads.
-
     heads_in[i] is block i's attention output matrix input, the heads' outputs side by side (B, T, C),
-    or None when that block's attention has no `c_proj` (then its heads cannot be told apart).
-    """
+    or None when that block's attention has no `c_proj` (then its heads cannot be told apart)."""
 
     logits: torch.Tensor
     cache: dict[str, torch.Tensor]
@@ -108,7 +106,8 @@ def head_outputs(model: nn.Module, rec: Recording, layer: int) -> torch.Tensor |
 def _position(T: int, position: int) -> int:
     p = position + T if position < 0 else position
     if not 0 <= p < T:
-        raise ValueError(f"position {position} is outside the prompt's {T} tokens; pick 0..{T - 1} (or -1 for the last).")
+        raise ValueError(f"position {position} is outside the prompt's {T} tokens; "
+                         f"pick 0..{T - 1} (or -1 for the last).")
     return p
 
 

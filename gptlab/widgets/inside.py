@@ -34,14 +34,8 @@ def part_names(model) -> list[str]:
 
 def split_parts(names) -> tuple[list[tuple[int, int]], list[int]]:
     """["L0H3", "MLP1"] -> ([(0, 3)], [1]): the heads and MLPs that `lens.ablate` takes."""
-    heads, mlps = [], []
-    for name in names:
-        if name.startswith("MLP"):
-            mlps.append(int(name[3:]))
-        else:
-            layer, head = name[1:].split("H")
-            heads.append((int(layer), int(head)))
-    return heads, mlps
+    heads = [tuple(int(v) for v in name[1:].split("H")) for name in names if not name.startswith("MLP")]
+    return heads, [int(name[3:]) for name in names if name.startswith("MLP")]
 
 
 def encode_prompt(tokenizer, text: str, block_size: int) -> list[int]:
@@ -60,9 +54,7 @@ def heldout_windows(ids, block_size: int, max_windows: int = 8) -> tuple[torch.T
     n = min(max_windows, (len(ids) - 1) // block_size)
     if n < 1:
         raise ValueError(f"the held-out passage needs at least {block_size + 1} tokens, got {len(ids)}.")
-    x = ids[: n * block_size].view(n, block_size)
-    y = ids[1: n * block_size + 1].view(n, block_size)
-    return x, y
+    return ids[: n * block_size].view(n, block_size), ids[1: n * block_size + 1].view(n, block_size)
 
 
 # ---- renderers: numbers -> HTML -------------------------------------------------------------------------
@@ -105,13 +97,15 @@ def computation_html(tr: lens.Trace, labels: list[str], off: set[str] = frozense
         f"{'#000' if j == p else '#ddd'};{'font-weight:bold;' if j == p else ''}'>{html.escape(labels[j])}</span>"
         for j in range(len(tr.ids)))
     biggest = max(n for _, n in tr.resid_norms)
+
+    def length(label: str, value: float, tip: str, colour: str = UP, note: str = "") -> str:
+        return _row(label, _bar(value, biggest, f"{tip}: length {value:.4f}", colour) + f"{value:.2f}{note}")
+
     stream = iter(tr.resid_norms[1:])
     out = [_row("prompt", tokens, "the position we follow is framed"),
-           _row("token embedding", _bar(float(tr.token_embedding.norm()), biggest, "") +
-                f"|wte[{html.escape(labels[p])}]| = {float(tr.token_embedding.norm()):.2f}"),
-           _row("position embedding", _bar(float(tr.position_embedding.norm()), biggest, "") +
-                f"|wpe[{p}]| = {float(tr.position_embedding.norm()):.2f}"),
-           _row("residual stream", _bar(tr.embed_norm, biggest, "", GREY) + f"{tr.embed_norm:.2f} (their sum)")]
+           length("token embedding", float(tr.token_embedding.norm()), f"wte[{labels[p]!r}]"),
+           length("position embedding", float(tr.position_embedding.norm()), f"wpe[{p}]"),
+           length("residual stream", tr.embed_norm, "their sum, the stream entering block 1", GREY)]
     for i, layer in enumerate(tr.layers):
         out.append(f"<div style='font:bold 12px sans-serif;margin:6px 0 2px 0'>block {i + 1} (layer {i})</div>")
         top_write = float(layer.head_norms.max()) if layer.head_norms is not None else 1.0
@@ -123,20 +117,20 @@ def computation_html(tr: lens.Trace, labels: list[str], off: set[str] = frozense
             norm = float(layer.head_norms[h])
             status = " <b>off</b>" if name in off else ""
             out.append(_row(f"head {h}", f"{cells} " + _bar(norm, top_write, f"{name} writes a vector of length "
-                            f"{norm:.3f}", GREY if name in off else UP, 60) + f"{norm:.2f}{status}",
+                            f"{norm:.4f}", GREY if name in off else UP, 60) + f"{norm:.2f}{status}",
                             f"{name}: attention over tokens 0..{p}, then the length of what it writes"))
         _, mid = next(stream)
-        out.append(_row("attention adds", _bar(layer.attn_norm, biggest, "") + f"{layer.attn_norm:.2f}"))
-        out.append(_row("residual stream", _bar(mid, biggest, "", GREY) + f"{mid:.2f}"))
+        out.append(length("attention adds", layer.attn_norm, f"block {i + 1}'s attention, all heads and the bias"))
+        out.append(length("residual stream", mid, f"the stream after block {i + 1}'s attention", GREY))
         vmax = max((abs(a) for _, a in layer.neurons), default=1.0)
         chips = "".join(_cell(abs(a), vmax, f"n{j} {a:+.2f}", f"MLP{i} neuron {j}: activation {a:+.4f}", "5em")
                         for j, a in layer.neurons[:k_show])
-        off_mlp = " <b>off</b>" if f"MLP{i}" in off else ""
+        mlp_off = f"MLP{i}" in off
         out.append(_row("MLP strongest", chips, f"MLP{i}'s neurons with the largest activations at this position"))
-        out.append(_row("MLP adds", _bar(layer.mlp_norm, biggest, "", GREY if off_mlp else UP) +
-                        f"{layer.mlp_norm:.2f}{off_mlp}"))
+        out.append(length("MLP adds", layer.mlp_norm, f"MLP{i}'s write", GREY if mlp_off else UP,
+                          " <b>off</b>" if mlp_off else ""))
         _, post = next(stream)
-        out.append(_row("residual stream", _bar(post, biggest, "", GREY) + f"{post:.2f}"))
+        out.append(length("residual stream", post, f"the stream after block {i + 1}", GREY))
     out.append(_row("final LayerNorm", f"divides by {tr.ln_f_scale:.2f}, scales and shifts: length "
                                        f"{tr.ln_f_norm:.2f}", "ln_f: (x - mean) / std * weight + bias"))
     return "".join(out)
