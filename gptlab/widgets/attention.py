@@ -9,8 +9,8 @@ import torch
 
 from .. import toy
 from ..interpret.probes import all_patterns, encode_for_model
-from ..tokenizers import visible
-from ..viz import OKABE_ITO, SEQUENTIAL
+from ..tokenizers import pieces, unit, visible
+from ..viz import OKABE_ITO, heatmap
 from .base import Explorer
 from .html import heatmap_html, signed_bars_html
 
@@ -115,12 +115,13 @@ def query_key_explorer(untrained: toy.ToyHead, trained: toy.ToyHead,
 
 
 def draw_head_pattern(ax: plt.Axes, pattern: np.ndarray, chars: list[str], title: str = "", labels: bool = True) -> None:
-    """One head's (T, T) pattern (notebook 06): row = the query character, column = the key character it reads."""
-    ax.imshow(pattern, cmap=SEQUENTIAL, vmin=0.0, vmax=1.0, aspect="equal")
+    """One head's (T, T) pattern (notebook 06): row = the query character, column = the key character it reads.
+    Drawn by viz.heatmap, as every other pattern of the course."""
     names = [visible(c) for c in chars]
+    heatmap(ax, pattern, names if labels else None, names if labels else None, vmin=0.0, vmax=1.0, colorbar=False)
+    ax.set_aspect("equal")
     if labels:
-        ax.set_xticks(range(len(names)), names, fontsize=7)
-        ax.set_yticks(range(len(names)), names, fontsize=7)
+        ax.tick_params(labelsize=7, labelrotation=0)
         ax.set_xlabel("key (read from)")
         ax.set_ylabel("query (reads)")
     else:
@@ -135,7 +136,8 @@ class HeadPatternWidget(Explorer):
 
     Controls: `.layer`, `.head` (Dropdowns), `.text` (Text). `.last` = {"layer", "head", "text", "chars",
     "pattern" (T, T numpy), "strongest" (for each query, the key it reads most)} or {"error": message}.
-    The model runs once per text; changing layer or head only redraws.
+    The model runs once per text; changing layer or head only redraws. With GPT-2's tiktoken encoder
+    "chars" holds the BPE pieces, one per row and column.
     """
 
     ERRORS = (Exception,)  # whatever a learner's text raises becomes a message
@@ -165,13 +167,13 @@ class HeadPatternWidget(Explorer):
     def draw(self) -> None:
         text = self.text.value
         pattern = self.patterns_for(text)[self.layer.value, self.head.value]
-        chars = list(text)
+        chars = pieces(self.tokenizer, text)
         self.last = {"layer": self.layer.value, "head": self.head.value, "text": text, "chars": chars,
                      "pattern": pattern, "strongest": pattern.argmax(axis=1).tolist()}
         names = [visible(c) for c in chars]
         self.picture.value = heatmap_html(pattern, names, names, f"layer {self.layer.value}, head {self.head.value}",
-                                          row_title="the query character (reads)",
-                                          col_title="the key character (read from); hover for the weight")
+                                          row_title=f"the query {unit(self.tokenizer)} (reads)",
+                                          col_title=f"the key {unit(self.tokenizer)} (read from); hover for the weight")
 
 
 def head_pattern_explorer(model, tokenizer,
