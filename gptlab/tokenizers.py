@@ -314,3 +314,46 @@ def visible(piece: str, spaces: bool = True) -> str:
     """
     shown = piece.replace("\n", "↵").replace("\t", "⇥")
     return shown.replace(" ", "␣") if spaces else shown
+
+
+# ---------------------------------------------------------------------------------------------
+# One interface for the explorers: a CharTokenizer, our BPETokenizer or a tiktoken Encoding
+
+
+def vocab_size(tokenizer) -> int:
+    """How many token ids a tokenizer has (notebooks 00-09 explorers; tiktoken calls it n_vocab)."""
+    size = getattr(tokenizer, "vocab_size", None)
+    if size is None:
+        size = getattr(tokenizer, "n_vocab", None)
+    if size is None:
+        raise TypeError(f"{type(tokenizer).__name__} has neither vocab_size nor n_vocab; pass a CharTokenizer, "
+                        "a BPETokenizer or a tiktoken Encoding such as gptlab.tokenizers.gpt2().")
+    return int(size)
+
+
+def piece(tokenizer, token_id: int) -> str:
+    """The text of one token id, for labels (notebooks 00-09 explorers): a character, or a BPE piece such
+    as ' the'. A piece that is only part of a UTF-8 character shows as '�'. Pass it through visible() to show."""
+    token_id = int(token_id)
+    if not 0 <= token_id < vocab_size(tokenizer):
+        raise ValueError(f"token id {token_id} is outside the vocabulary 0..{vocab_size(tokenizer) - 1}.")
+    if hasattr(tokenizer, "decode_single_token_bytes"):  # tiktoken
+        return tokenizer.decode_single_token_bytes(token_id).decode("utf-8", errors="replace")
+    if hasattr(tokenizer, "token_str"):  # BPETokenizer
+        return tokenizer.token_str(token_id)
+    return tokenizer.decode([token_id])
+
+
+def pieces(tokenizer, text: str) -> list[str]:
+    """One label per token of `text` (notebooks 00-09 explorers): list(text) for a character model,
+    the BPE pieces for GPT-2 (' the' stays one label). Pass each through visible() to show."""
+    if isinstance(tokenizer, CharTokenizer):
+        tokenizer.encode(text)  # an unknown character raises the usual ValueError
+        return list(_check_text(text))
+    return [piece(tokenizer, i) for i in tokenizer.encode(_check_text(text))]
+
+
+def unit(tokenizer) -> str:
+    """What one token is called in an explorer's text (notebooks 00-09): 'character' for a CharTokenizer,
+    else 'token'."""
+    return "character" if isinstance(tokenizer, CharTokenizer) else "token"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..tokenizers import piece, unit
+
 # ---- notebook 02: embeddings ----------------------------------------------------------------------------
 
 
@@ -44,9 +46,15 @@ def nearest_tokens(matrix: torch.Tensor, index: int, k: int = 8,
 
 
 def encode_for_model(tokenizer, text: str, block_size: int) -> list[int]:
-    """Token ids of `text` for a character model, or a ValueError that says what to change (notebooks 06-07)."""
+    """Token ids of `text` for a character model or GPT-2's encoder, or a ValueError that says what to
+    change (notebooks 06-07)."""
     if not isinstance(text, str) or not text:
         raise ValueError("type some text first.")
+    if not hasattr(tokenizer, "chars"):  # BPE: every text can be encoded; only its length in tokens matters
+        ids = tokenizer.encode(text)
+        if len(ids) > block_size:
+            raise ValueError(f"the text has {len(ids)} tokens; this model reads at most {block_size}. Shorten it.")
+        return ids
     known = set(tokenizer.chars)
     bad = sorted({c for c in text if c not in known})
     if bad:
@@ -75,19 +83,29 @@ def mlp_hidden(model, windows: torch.Tensor) -> torch.Tensor:
     return torch.stack([h.reshape(-1, h.size(-1)) for h in hidden]).float().cpu()
 
 
-def corpus_windows(tokenizer, text: str, block_size: int) -> tuple[str, torch.Tensor]:
-    """Cut text into consecutive windows of block_size characters (notebook 07): (the text they cover, (N, T) ids)."""
+def corpus_windows(tokenizer, text: str, block_size: int) -> tuple[str | list[str], torch.Tensor]:
+    """Cut text into consecutive windows of block_size characters (notebook 07): (the text they cover, (N, T) ids).
+
+    With a BPE tokenizer the windows are of block_size tokens and what they cover is a list of pieces,
+    one per token, which top_snippets reads as it reads characters."""
+    if not hasattr(tokenizer, "chars"):
+        ids = tokenizer.encode(text)
+        n = len(ids) // block_size
+        used_ids = ids[: n * block_size]
+        return [piece(tokenizer, i) for i in used_ids], torch.tensor(used_ids, dtype=torch.long).view(n, block_size)
     n = len(text) // block_size
     used = text[: n * block_size]
     return used, torch.tensor(tokenizer.encode(used), dtype=torch.long).view(n, block_size)
 
 
-def top_snippets(text: str, activations, k: int = 8, before: int = 30, after: int = 8,
+def top_snippets(text: str | list[str], activations, k: int = 8, before: int = 30, after: int = 8,
                  block_size: int | None = None) -> list[dict]:
     """The k characters of `text` where a neuron fires most, each with its surroundings (notebook 07).
 
     activations: one number per character of text. With block_size, `before` stops at the start of the
     window the model actually read. Each snippet: {"pos", "activation", "before", "char", "after"}.
+    `text` may also be a list of BPE pieces (corpus_windows); then `before`/`after` count tokens, "char" is
+    the firing piece and every field is a str.
     """
     acts = torch.as_tensor(np.asarray(activations, dtype=np.float32))
     k = min(k, acts.numel())
@@ -97,8 +115,9 @@ def top_snippets(text: str, activations, k: int = 8, before: int = 30, after: in
         start = max(0, pos - before)
         if block_size:
             start = max(start, pos - pos % block_size)
-        snippets.append({"pos": pos, "activation": float(acts[pos]), "before": text[start:pos],
-                         "char": text[pos], "after": text[pos + 1: pos + 1 + after]})
+        # "".join leaves a str as it is and glues a list of pieces into one
+        snippets.append({"pos": pos, "activation": float(acts[pos]), "before": "".join(text[start:pos]),
+                         "char": text[pos], "after": "".join(text[pos + 1: pos + 1 + after])})
     return snippets
 
 
@@ -115,7 +134,7 @@ def next_token_logits(model, tokenizer, prompt: str) -> torch.Tensor:
     block_size = model.config.block_size
     if len(ids) > block_size:
         raise ValueError(f"the prompt has {len(ids)} tokens but this model sees at most {block_size}; "
-                         f"shorten it to its last {block_size} characters.")
+                         f"shorten it to its last {block_size} {unit(tokenizer)}s.")
     was_training = model.training
     model.eval()
     try:
@@ -126,7 +145,11 @@ def next_token_logits(model, tokenizer, prompt: str) -> torch.Tensor:
 
 
 def top_tokens(probs: torch.Tensor, chars, k: int) -> list[tuple[str, float]]:
-    """The k most likely tokens of a distribution (V,), as (token, probability), most likely first (notebooks 08-09)."""
+    """The k most likely tokens of a distribution (V,), as (token, probability), most likely first (notebooks 08-09).
+
+    chars: one label per token id (a CharTokenizer's .chars), or a tokenizer (a tiktoken Encoding gives BPE
+    pieces such as ' the'; tokenizers.piece)."""
     k = max(1, min(int(k), probs.numel()))
     values, ids = probs.topk(k)
-    return [(chars[i], float(p)) for p, i in zip(values.tolist(), ids.tolist())]
+    label = (lambda i: piece(chars, i)) if hasattr(chars, "encode") else chars.__getitem__
+    return [(label(i), float(p)) for p, i in zip(values.tolist(), ids.tolist())]

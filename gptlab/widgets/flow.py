@@ -8,7 +8,7 @@ import ipywidgets as w
 import torch
 
 from ..sample import Reader, sample_next
-from ..tokenizers import visible
+from ..tokenizers import piece, visible
 from .base import Explorer
 
 NOTEBOOKS = (0,)
@@ -52,7 +52,7 @@ def generation_steps(model, tokenizer, prompt: str, n_tokens: int, temperature: 
 def draw_generation_step(ax, tokenizer, prompt: str, records: list[dict], step: int) -> None:
     """Bar chart of the top candidates at one generation step, the chosen token in orange (notebook 00)."""
     rec = records[step]
-    labels = [visible(tokenizer.decode([i])) for i, _ in rec["candidates"]]
+    labels = [visible(piece(tokenizer, i)) for i, _ in rec["candidates"]]
     probs = [p for _, p in rec["candidates"]]
     colors = ["#E69F00" if i == rec["chosen"] else "#0072B2" for i, _ in rec["candidates"]]
     ax.barh(range(len(probs))[::-1], probs, color=colors)
@@ -106,14 +106,14 @@ class GenerationStepper(Explorer):
         tok = self.tokenizer
         rec = self.records[s]
         so_far = tok.decode([r["chosen"] for r in self.records[:s]])
-        chosen = tok.decode([rec["chosen"]])
+        chosen = piece(tok, rec["chosen"])
         self.text.value = (
             "<pre style='white-space:pre-wrap;font-size:13px'>"
             f"<span style='color:#777'>{html.escape(self.prompt.value)}</span>{html.escape(so_far)}"
             f"<span style='background:#E69F00'>{html.escape(visible(chosen))}</span></pre>")
         rows = []
         for i, p in rec["candidates"]:
-            label = html.escape(visible(tok.decode([i])))
+            label = html.escape(visible(piece(tok, i)))
             color = "#E69F00" if i == rec["chosen"] else "#0072B2"
             rows.append(f"<tr><td style='font-family:monospace;text-align:right'>{label}</td><td>"
                         f"<div style='background:{color};width:{max(1, round(300 * p))}px;height:12px'></div>"
@@ -121,7 +121,7 @@ class GenerationStepper(Explorer):
         self.bars.value = "<table>" + "".join(rows) + "</table>"
         self.last = {"checkpoint": self.checkpoint.value, "temperature": self.temperature.value, "step": s,
                      "text_so_far": self.prompt.value + so_far, "chosen": chosen,
-                     "candidates": [(tok.decode([i]), p) for i, p in rec["candidates"]]}
+                     "candidates": [(piece(tok, i), p) for i, p in rec["candidates"]]}
 
 
 def generation_stepper(model, tokenizer, snapshots: dict[int, dict], prompt: str = "ROMEO:\n",

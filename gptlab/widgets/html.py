@@ -110,11 +110,13 @@ def tokens_html(pieces: list[tuple[str, int]], show_ids: bool = True) -> str:
 def bars_html(rows: list[tuple[str, float]], colour: str = "#0072B2", width_px: int = 260) -> str:
     """Horizontal probability bars, one per (token, probability) (notebooks 08, 09)."""
     lines = []
+    longest = max((len(visible(token)) for token, _ in rows), default=1)
+    label_width = "2.5em" if longest <= 3 else f"{longest + 1}ch"  # BPE pieces (GPT-2) need more room
     for token, p in rows:
         bar = max(1, round(width_px * p))
         lines.append(
             "<div style='display:flex;align-items:center;font-family:monospace;height:18px'>"
-            f"<span style='width:2.5em;text-align:right;padding-right:6px'>{html.escape(visible(token))}</span>"
+            f"<span style='width:{label_width};text-align:right;padding-right:6px'>{html.escape(visible(token))}</span>"
             f"<span style='display:inline-block;width:{bar}px;height:12px;background:{colour}'></span>"
             f"<span style='padding-left:6px'>{p:.3f}</span></div>")
     return "".join(lines)
@@ -129,7 +131,7 @@ def activation_html(chars: list[str], activations, vmax: float | None = None) ->
         ink = "black" if min(max(a / top, 0.0), 1.0) > 0.55 else "white"
         shown = html.escape(visible(c, spaces=False)).replace(" ", "&nbsp;")
         spans.append(f"<span title='{a:.2f}' style='background:{_hex(rgba)};color:{ink};font-family:monospace;"
-                     f"padding:1px 0'>{shown}</span>" + ("<br>" if c == "\n" else ""))
+                     f"padding:1px 0'>{shown}</span>" + ("<br>" if c.endswith("\n") else ""))
     return "".join(spans)
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from ..interpret.probes import corpus_windows, encode_for_model, mlp_hidden, top_snippets
-from ..tokenizers import visible
+from ..tokenizers import pieces, unit, visible
 from .base import Explorer
 from .html import activation_html, sequential_rgba
 
@@ -48,7 +48,8 @@ class NeuronWidget(Explorer):
 
     Controls: `.layer` (Dropdown), `.neuron` (BoundedIntText), `.text` (Textarea). `.last` = {"layer", "neuron",
     "text", "activations" (one per character), "top" (list of top_snippets dicts)} or {"error": message}.
-    The corpus activations are computed once, when the widget is built.
+    The corpus activations are computed once, when the widget is built. With GPT-2's tiktoken encoder
+    there is one activation per BPE piece and a snippet's "char" is the piece that fires.
     """
 
     ERRORS = (Exception,)  # whatever a learner's text raises becomes a message
@@ -87,15 +88,17 @@ class NeuronWidget(Explorer):
         top = top_snippets(self.corpus, column, self.k, block_size=self.model.config.block_size)
         vmax = max(float(column.max()), float(acts.max()), 1e-6)
         self.last = {"layer": layer, "neuron": neuron, "text": text, "activations": acts.tolist(), "top": top}
+        labels = pieces(self.tokenizer, text)  # characters, or GPT-2's BPE pieces
         self.view.value = (f"<b>layer {layer}, neuron {neuron} on your text</b> (yellow = fires; hover for the value)"
-                           f"<div style='line-height:1.8'>{activation_html(list(text), acts, vmax)}</div>")
+                           f"<div style='line-height:1.8'>{activation_html(labels, acts, vmax)}</div>")
         rows = []
         for s in top:
-            chars = list(s["before"] + s["char"] + s["after"])
+            chars = list(s["before"]) + [s["char"]] + list(s["after"])
             row_acts = [0.0] * len(s["before"]) + [s["activation"]] + [0.0] * len(s["after"])
             rows.append(f"<div>{s['activation']:.2f}&nbsp;&nbsp;"
                         f"{activation_html(chars, row_acts, vmax).replace('<br>', '')}</div>")
-        self.top_view.value = f"<b>where it fires most in {len(self.corpus):,} characters of the corpus</b>" + "".join(rows)
+        self.top_view.value = (f"<b>where it fires most in {len(self.corpus):,} {unit(self.tokenizer)}s "
+                               "of the corpus</b>" + "".join(rows))
 
 
 def neuron_explorer(model, tokenizer, corpus: str, text: str = "KING RICHARD III:\nNow is the winter of our discontent",

@@ -13,6 +13,7 @@ import torch
 
 from ..interpret.probes import next_token_logits, top_tokens
 from ..sample import generate, probabilities, sample_stream
+from ..tokenizers import unit, vocab_size
 from .base import Explorer
 from .html import bars_html
 
@@ -48,12 +49,14 @@ class SamplingWidget(Explorer):
     (Button: next seed). `continuation` (HTML) shows the sampled text. `last` holds what is shown:
     {"prompt", "temperature", "top_k", "top_p", "seed", "tokens", "probs", "kept", "entropy",
     "continuation", "error"}. A fixed seed means moving a slider back brings back the same text.
+    The tokenizer may be a CharTokenizer or GPT-2's tiktoken encoder (bars of BPE pieces; n_chars then
+    counts tokens).
     """
 
     def __init__(self, model, tokenizer, prompt: str = "ROMEO:\n", temperature: float = 1.0, n_chars: int = 60,
                  seed: int = 0, bars: int = 10):
         super().__init__()
-        V = tokenizer.vocab_size
+        V = vocab_size(tokenizer)
         self.model, self.tokenizer, self.n_chars, self.seed, self.n_bars = model, tokenizer, n_chars, seed, bars
         style = {"description_width": "90px"}
         self.prompt = w.Text(value=prompt, description="prompt", continuous_update=False, style=style,
@@ -86,13 +89,14 @@ class SamplingWidget(Explorer):
 
     def _state(self) -> dict:
         T, k, p = sampling_settings(self.temperature.value, self.top_k.value, self.top_p.value,
-                                    self.tokenizer.vocab_size)
+                                    vocab_size(self.tokenizer))
         return {"prompt": self.prompt.value.replace("\\n", "\n"), "temperature": T, "top_k": k, "top_p": p,
                 "seed": self.seed}
 
     def draw(self) -> None:
         state = self._state()
-        prompt, T, k, p, V = state["prompt"], state["temperature"], state["top_k"], state["top_p"], self.tokenizer.vocab_size
+        prompt, T, k, p = state["prompt"], state["temperature"], state["top_k"], state["top_p"]
+        V = vocab_size(self.tokenizer)
         if prompt not in self._logits:
             self._logits[prompt] = next_token_logits(self.model, self.tokenizer, prompt)
         probs = probabilities(self._logits[prompt], T, k, p)
@@ -100,10 +104,10 @@ class SamplingWidget(Explorer):
         if key not in self._texts:
             self._texts[key] = sampled_continuation(self.model, self.tokenizer, prompt, self.n_chars, T, k, p, self.seed)
         text = self._texts[key]
-        rows = top_tokens(probs, self.tokenizer.chars, self.n_bars)
+        rows = top_tokens(probs, self.tokenizer, self.n_bars)
         kept = int((probs > 0).sum())
         entropy = max(0.0, float(-(probs[probs > 0] * probs[probs > 0].log()).sum()))
-        self.summary.value = (f"T = {T:.2f}: {kept} of {V} characters can be drawn; "
+        self.summary.value = (f"T = {T:.2f}: {kept} of {V} {unit(self.tokenizer)}s can be drawn; "
                               f"entropy {entropy:.2f} nats (uniform would be {np.log(V):.2f})")
         self.bars.value = bars_html(rows, colour="#E69F00")
         self.continuation.value = ("<pre class='gptlab-continuation' style='white-space:pre-wrap;margin:0'>"
