@@ -4,6 +4,7 @@
     python benchmarks/notebook_times.py --inplace        # writes the executed notebooks back, figures into figs/
     python benchmarks/notebook_times.py 10-train-a-gpt   # only the notebooks whose name contains this
     python benchmarks/notebook_times.py --inplace --write-times  # and put the times in README and headers
+    python benchmarks/notebook_times.py --fp32           # as on a laptop CPU without bf16 (GPTLAB_BF16=0)
 
 Prints a Markdown table (notebook, seconds, limit, ok) and the total, ready to paste into the README.
 Limits: each notebook under 120 s, notebook 10 under 240 s, the whole series under 12 minutes.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import platform
 import re
 import shutil
 import subprocess
@@ -29,7 +31,7 @@ LIMITS_S = {"10": 240.0}  # notebook number -> its own limit
 TOTAL_LIMIT_S = 12 * 60.0
 
 
-def execute(path: Path, timeout: int, write_figs: bool = False) -> tuple[float, str]:
+def execute(path: Path, timeout: int, write_figs: bool = False, fp32: bool = False) -> tuple[float, str]:
     """Run one notebook where it lies (its folder is the working directory); (seconds, error or "").
 
     Each notebook runs in its own `jupyter nbconvert` process, as a learner's "Run all" would:
@@ -37,6 +39,8 @@ def execute(path: Path, timeout: int, write_figs: bool = False) -> tuple[float, 
     the figures it saves go into figs/ (otherwise gptlab.viz puts them in a temporary folder).
     """
     env = {**os.environ, "GPTLAB_WRITE_FIGS": "1" if write_figs else "0"}
+    if fp32:
+        env["GPTLAB_BF16"] = "0"  # training in float32 even where the CPU has native bf16
     command = [sys.executable, "-m", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                f"--ExecutePreprocessor.timeout={timeout}", path.name]
     start = time.perf_counter()
@@ -76,6 +80,8 @@ def main() -> int:
     parser.add_argument("only", nargs="*", help="run only notebooks whose file name contains one of these")
     parser.add_argument("--inplace", action="store_true", help="execute the notebooks in notebooks/ themselves")
     parser.add_argument("--timeout", type=int, default=900, help="per-cell timeout in seconds (default 900)")
+    parser.add_argument("--fp32", action="store_true",
+                        help="train in float32 even on a CPU with native bf16 (GPTLAB_BF16=0), as a common laptop does")
     parser.add_argument("--write-times", action="store_true",
                         help="with --inplace and all notebooks: write the times into README.md and the headers")
     args = parser.parse_args()
@@ -98,7 +104,7 @@ def main() -> int:
     try:
         for path in paths:
             print(f"running {path.name} ...", file=sys.stderr, flush=True)
-            seconds, error = execute(path, args.timeout, write_figs=args.inplace)
+            seconds, error = execute(path, args.timeout, write_figs=args.inplace, fp32=args.fp32)
             limit = LIMITS_S.get(path.name[:2], LIMIT_S)
             rows.append((path.name, seconds, limit, error))
     finally:
@@ -106,6 +112,11 @@ def main() -> int:
             shutil.rmtree(workdir, ignore_errors=True)
 
     total = sum(r[1] for r in rows)
+    from gptlab.device import cpu_has_fast_bf16
+
+    bf16 = cpu_has_fast_bf16() and not args.fp32
+    print(f"CPU: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, training in "
+          f"{'bfloat16 autocast (native bf16)' if bf16 else 'float32'}")
     print("| notebook | seconds | limit | ok |")
     print("| --- | ---: | ---: | --- |")
     for name, seconds, limit, error in rows:

@@ -8,6 +8,7 @@ import numpy as np
 import torch
 
 DEVICE_ENV = "GPTLAB_DEVICE"
+BF16_ENV = "GPTLAB_BF16"  # "0": always float32, e.g. to time a bf16 machine as a laptop without bf16 runs
 
 
 def get_device(prefer: str | None = None) -> torch.device:
@@ -44,8 +45,10 @@ def autocast_dtype(device: torch.device) -> torch.dtype | None:
 
     torch.cuda.is_bf16_supported() is also true on older GPUs (a T4, a V100) that only emulate bf16,
     slower than float32 there; so CUDA is asked for its compute capability instead (Ampere, 8.0, is
-    the first with bf16 tensor cores).
+    the first with bf16 tensor cores). GPTLAB_BF16=0 in the environment turns bf16 off everywhere.
     """
+    if os.environ.get(BF16_ENV, "").strip() in ("0", "false", "False"):
+        return None
     if device.type == "cuda":
         return torch.bfloat16 if cuda_has_native_bf16(device) else None
     if device.type == "cpu":

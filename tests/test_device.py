@@ -22,3 +22,14 @@ def test_no_cuda_no_bf16(monkeypatch):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     assert not cuda_has_native_bf16()
     assert autocast_dtype(torch.device("mps")) is None
+
+
+def test_gptlab_bf16_0_turns_bf16_off_where_it_would_be_on(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda device=None: (9, 0))
+    monkeypatch.setattr("gptlab.device.cpu_has_fast_bf16", lambda: True)
+    assert autocast_dtype(torch.device("cuda")) is torch.bfloat16
+    assert autocast_dtype(torch.device("cpu")) is torch.bfloat16
+    monkeypatch.setenv("GPTLAB_BF16", "0")
+    assert autocast_dtype(torch.device("cuda")) is None
+    assert autocast_dtype(torch.device("cpu")) is None
