@@ -159,3 +159,7 @@ def test_inside_explorer_follows_a_piece(gpt2_parts):
     first = widget.last["top"]
     widget.position.value = 1
     assert widget.last["position"] == 1 and widget.last["top"] != first
+    widget.target.value = " the"  # one GPT-2 piece: its attribution is shown
+    assert widget.last.get("error") is None
+    widget.target.value = " the cat"
+    assert "a BPE piece such as ' the'" in widget.last["error"]

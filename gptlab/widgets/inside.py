@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from ..interpret import lens
+from ..tokenizers import unit
 from ..viz import OKABE_ITO
 from .base import Explorer
 from .html import sequential_rgba
@@ -362,7 +363,8 @@ class InsideWidget(Explorer):
             return None
         ids = self.tokenizer.encode(text)
         if len(ids) != 1:
-            raise ValueError(f"{text!r} is {len(ids)} tokens; type exactly one token (one character for this model).")
+            one = "one character" if unit(self.tokenizer) == "character" else "a BPE piece such as ' the', space included"
+            raise ValueError(f"{text!r} is {len(ids)} tokens; type exactly one token ({one} for this model).")
         return ids[0]
 
     def draw(self) -> None:
