@@ -16,6 +16,7 @@
     scale         11 scale                         scale_explorer (draw_weight_groups)
     chat          12 prompting                     chat_box (draw_chat_template)
     seq2seq       13 encoder-decoder               translator_box (draw_cross_attention)
+    inside        14 inside the model              inside_explorer (draw_inside)
 
 Each builder returns a widget whose numbers come from pure functions in the concept's own module
 (gptlab.interpret.probes, gptlab.toy, gptlab.params, gptlab.sample), so tests can set `.value` on a
