@@ -53,13 +53,17 @@ class NeuronWidget(Explorer):
     """
 
     ERRORS = (Exception,)  # whatever a learner's text raises becomes a message
+    # GPT-2 reads 1,024 tokens; the corpus is read in shorter windows so that caching every activation of
+    # every window stays small (the MLP's 3,072 neurons x 12 layers still take 150 KB per corpus token).
+    BPE_WINDOW = 64
 
     def __init__(self, model, tokenizer, corpus: str, text: str = "KING RICHARD III:\nNow is the winter of our discontent",
                  layer: int = 0, neuron: int = 0, k: int = 6):
         super().__init__()
         cfg = model.config
         self.model, self.tokenizer, self.k = model, tokenizer, k
-        self.corpus, windows = corpus_windows(tokenizer, corpus, cfg.block_size)
+        self.window = cfg.block_size if unit(tokenizer) == "character" else min(cfg.block_size, self.BPE_WINDOW)
+        self.corpus, windows = corpus_windows(tokenizer, corpus, self.window)
         self.corpus_acts = mlp_hidden(model, windows)  # (L, N*T, 4C)
         width = self.corpus_acts.size(-1)
         self.layer = w.Dropdown(options=list(range(cfg.n_layer)), value=layer, description="layer")
@@ -85,7 +89,7 @@ class NeuronWidget(Explorer):
         layer, neuron, text = self.layer.value, int(self.neuron.value), self.text.value
         acts = self.text_activations(text)[layer, :, neuron].numpy()
         column = self.corpus_acts[layer, :, neuron]
-        top = top_snippets(self.corpus, column, self.k, block_size=self.model.config.block_size)
+        top = top_snippets(self.corpus, column, self.k, block_size=self.window)
         vmax = max(float(column.max()), float(acts.max()), 1e-6)
         self.last = {"layer": layer, "neuron": neuron, "text": text, "activations": acts.tolist(), "top": top}
         labels = pieces(self.tokenizer, text)  # characters, or GPT-2's BPE pieces
