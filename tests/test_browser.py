@@ -179,7 +179,7 @@ def _move(page, box, kind: str, label: str, value) -> None:
         box.locator("button", has_text=label).first.click()
         return
     widget_class = {"slider": ".widget-slider", "select": ".widget-dropdown", "text": ".widget-inline-hbox",
-                    "textarea": ".widget-textarea"}[kind]
+                    "textarea": ".widget-textarea", "multiselect": ".widget-select-multiple"}[kind]
     control = box.locator(widget_class, has=page.locator(".widget-label", has_text=label)).first
     control.scroll_into_view_if_needed()
     if kind == "slider":
@@ -187,7 +187,7 @@ def _move(page, box, kind: str, label: str, value) -> None:
         handle.focus()
         for _ in range(value):
             handle.press("ArrowRight")
-    elif kind == "select":
+    elif kind in ("select", "multiselect"):
         control.locator("select").select_option(index=value)
     elif kind == "text":
         field = control.locator("input").first
@@ -252,14 +252,18 @@ def test_every_widget_builder_reacts_in_the_browser(lab):
             box = page.locator(f".{css_class(builder)}").first
             box.scroll_into_view_if_needed()
             before = box.evaluate(VIEW)
-            for kind, label, value in actions:
-                _move(page, box, kind, label, value)
-            try:
-                page.wait_for_function(f"([el, old]) => ({VIEW})(el) !== old", arg=[box.element_handle(), before],
-                                       timeout=30_000)
-            except playwright.TimeoutError:
-                unchanged.append(builder)
-                box.screenshot(path=str(ARTIFACTS / f"browser-gallery-{builder}.png"))
+            for kind, label, value in [*actions, ("check", "", None)]:
+                if kind != "check":
+                    _move(page, box, kind, label, value)
+                    continue
+                try:  # the view must differ from what it showed at the previous check
+                    page.wait_for_function(f"([el, old]) => ({VIEW})(el) !== old",
+                                           arg=[box.element_handle(), before], timeout=30_000)
+                except playwright.TimeoutError:
+                    unchanged.append(builder)
+                    box.screenshot(path=str(ARTIFACTS / f"browser-gallery-{builder}.png"))
+                    break
+                before = box.evaluate(VIEW)
         page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=TIMEOUT)
         outputs = page.locator(".jp-OutputArea-output").all_text_contents()
         page.screenshot(path=str(ARTIFACTS / "browser-gallery.png"), full_page=False)

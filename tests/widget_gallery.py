@@ -29,7 +29,8 @@ translator = Seq2SeqTransformer(Seq2SeqConfig(src_tok.vocab_size, tgt_tok.vocab_
 
 # builder -> (module, the call, [actions]); an action is (kind, control label, value):
 # slider: press ArrowRight `value` times; select: choose option number `value`; text / textarea: type `value`
-# (then Enter or leave the box); click: press the button labelled `label`.
+# (then Enter or leave the box); multiselect: select option number `value` of a multiple selection;
+# click: press the button labelled `label`; check: the view must have changed since the last check.
 GALLERY: dict[str, tuple[str, str, list[tuple[str, str, object]]]] = {
     "generation_stepper": ("flow", "generation_stepper(model, tok, {0: GPT(model.config).state_dict(), "
                                    "3000: model.state_dict()}, n_tokens=20)", [("slider", "step", 3)]),
@@ -55,7 +56,9 @@ GALLERY: dict[str, tuple[str, str, list[tuple[str, str, object]]]] = {
                  [("text", "question", "or not"), ("click", "Answer", None)]),
     "translator_box": ("seq2seq", 'translator_box(translator, src_tok, tgt_tok, "^", "$", text="2024-03-05")',
                        [("text", "input", "1999-12-31")]),
-    "inside_explorer": ("inside", "inside_explorer(model, tok)", [("text", "prompt", "JULIET:")]),
+    "inside_explorer": ("inside", "inside_explorer(model, tok)",
+                        [("text", "prompt", "JULIET:"), ("check", "", None),  # a new prompt redraws everything,
+                         ("multiselect", "switch off", 3)]),  # then switching off layer 0's head 3 changes the prediction
 }
 
 
