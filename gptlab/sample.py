@@ -119,7 +119,8 @@ class Reader:
     KVCache, so each new token costs the work of one position. Once the sequence outgrows block_size
     the window slides: with learned position embeddings every token then sits at a new position, so
     the model re-reads the last block_size tokens for each new one (what generation did before KV
-    caches). Models whose attention takes no kv_cache (a learner's own) always re-read the window.
+    caches). Models whose attention does not declare supports_kv_cache (a learner's own, unless it
+    follows attention.py's contract) always re-read the window.
 
         reader = Reader(model, idx)       # idx: (B, T), T <= block_size
         reader.logits                     # (B, V): scores for the token after idx
