@@ -238,3 +238,22 @@ def test_progress_bar_redraws_about_once_a_second(tiny_config, capsys, monkeypat
           on_step=tick)
     redraws = capsys.readouterr().err.count("\r")
     assert 30 / PROGRESS_SECONDS - 4 <= redraws <= 30 / PROGRESS_SECONDS + 4, redraws
+
+
+def test_chat_batches_and_loss_parts_train(tiny_config):
+    # notebook 12's path: padded conversations + replayed text, a dict loss, split into 2 micro-batches
+    from gptlab import chat
+    from gptlab.tokenizers import CharTokenizer
+
+    tok = CharTokenizer(list("abcdefgh ") + list(chat.SPECIALS))
+    model = GPT(tiny_config.replace(vocab_size=tok.vocab_size))
+    replay = TokenData.from_ids(tok.encode("abc def gh " * 50))
+    batches = chat.chat_batches(tok, {"ba": lambda q: q[::-1]}, ["ab", "cde", "fg h"], 4, replay=replay,
+                                replay_batch=2, block_size=16)
+    first = batches(0, torch.Generator().manual_seed(0))
+    assert first["chat"][0].shape[0] == 4 and first["replay"][0].shape == (2, 16)
+    history = train(model, None, TrainConfig(steps=4, batch_size=4, grad_accum=2, eval_batches=1), batch_fn=batches,
+                    loss_fn=chat.chat_loss, progress=False)
+    assert set(history.parts) == {"answers", "replay"} and len(history.parts["answers"]) == 4
+    expected = [a + chat.REPLAY_WEIGHT * r for a, r in zip(history.parts["answers"], history.parts["replay"])]
+    assert history.train_loss == pytest.approx(expected)

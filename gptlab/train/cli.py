@@ -36,8 +36,10 @@ PRESETS: dict[str, dict[str, dict[str, Any]]] = {
                                    if k != "vocab_size"},  # the vocabulary always comes from the data
                          "train": {"steps": 2000, "eval_every": 500}, "data": {"tokenizer": "char"}},
     # the same plays in GPT-2's 50,257 tokens: a wider model, fewer steps (each token carries more text)
+    # (the 50,257-row unembedding makes each step ~40x a character step's work: minutes on a laptop CPU)
     "shakespeare-bpe": {"model": {"block_size": 64, "n_layer": 4, "n_head": 4, "n_embd": 128},
-                        "train": {"steps": 1000, "batch_size": 16, "lr": 1e-3, "warmup": 50, "eval_every": 250},
+                        "train": {"steps": 500, "batch_size": 8, "lr": 2e-3, "warmup": 50, "eval_every": 100,
+                                  "eval_batches": 10},
                         "data": {"tokenizer": "gpt2"}},
     # GPT-2 small's shape and nanoGPT's recipe (~0.5M tokens a step); for GPUs, on a prepared corpus
     "gpt2-124m": {"model": {k: v for k, v in GPTConfig.preset("gpt2").to_dict().items() if k != "vocab_size"},
@@ -88,7 +90,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--device", help="cpu, cuda, mps (default gptlab.device.get_device())")
     parser.add_argument("--log-every", type=int, default=10, help="steps between metrics lines (default 10)")
     parser.add_argument("--peak-tflops", type=float, default=None,
-                        help="the device's peak for MFU (default: this device's measured float32 matmul speed)")
+                        help="one device's peak for MFU, e.g. 312 for an A100 in bf16 (default: the device's "
+                             "measured float32 matmul speed)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     fields = parser.add_argument_group("model and training fields (GPTConfig, TrainConfig)")
     for name, f in {**MODEL_FIELDS, **TRAIN_FIELDS}.items():
@@ -257,7 +260,8 @@ def run(argv: list[str] | None = None) -> History:
         torch.manual_seed(cfg.seed + rank)  # each process its own dropout; same initial weights (DDP copies rank 0's)
         model = GPT(config).to(device)
         block = config.block_size
-        peak = args.peak_tflops * 1e12 if args.peak_tflops else measured_peak_flops(device)
+        # MFU's denominator: every process's device together
+        peak = world_size * (args.peak_tflops * 1e12 if args.peak_tflops else measured_peak_flops(device))
         log = MetricsLog(out / "metrics.jsonl", args.log_every, cfg.batch_size * block,
                          training_flops_per_token(config), peak) if main else None
         extra = {"preset": args.preset, "data": str(args.data or out / "data"), "tokenizer": data.meta["tokenizer"]}
