@@ -12,7 +12,7 @@ import math
 import torch
 from torch import nn
 
-from ..attention import CausalSelfAttention
+from ..attention import CausalSelfAttention, record
 from ..config import GPTConfig
 from ..model import GPT
 from .common import CheckResult, close, require, run_check
@@ -46,6 +46,7 @@ class MyAttention(nn.Module):
         future = torch.ones(T, T, dtype=torch.bool, device=x.device).triu(diagonal=1)
         scores = scores.masked_fill(future, float("-inf"))
         pattern = torch.softmax(scores, dim=-1)  # each row sums to 1 over the visible keys
+        record(self, pattern=pattern)  # optional: lets run_with_cache and the pattern pictures see it
         z = pattern @ v  # (B, nh, T, hs)
         return self.c_proj(z.transpose(1, 2).reshape(B, T, C))
 
