@@ -20,7 +20,7 @@ from typing import Iterable, Iterator, Sequence
 import torch
 from torch import nn
 
-from ..tokenizers import visible
+from ..tokenizers import piece, visible
 
 Head = tuple[int, int]  # (layer, head)
 
@@ -114,9 +114,7 @@ def _position(T: int, position: int) -> int:
 def token_labels(tokenizer, ids: Iterable[int]) -> list[str]:
     """One readable label per token id: a character, or a BPE piece for a tiktoken encoder (notebook 14).
     Whitespace is made visible (tokenizers.visible); bytes that are not whole UTF-8 characters show as '�'."""
-    if hasattr(tokenizer, "decode_single_token_bytes"):  # tiktoken: one token may be part of a character
-        return [visible(tokenizer.decode_single_token_bytes(int(i)).decode("utf-8", errors="replace")) for i in ids]
-    return [visible(tokenizer.decode([int(i)])) for i in ids]
+    return [visible(piece(tokenizer, i)) for i in ids]
 
 
 # ---- the whole computation for one position --------------------------------------------------------------
