@@ -20,6 +20,7 @@
     seq2seq       13 encoder-decoder            cross_attention / check_cross_attention
     inside        14 inside the model           logit_lens_by_hand / check_logit_lens,
                                                 most_harmful_head / check_most_harmful_head
+    scale_out     15 beyond one machine         per_rank_batch / check_per_rank_batch
 
 A notebook imports from its own stage, e.g. ``from gptlab.exercises.masking import check_causal_softmax``.
 Checks print "✅ ..." / "❌ ..." for self-study; with ``GPTLAB_GRADING=1`` a failing check raises
