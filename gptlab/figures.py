@@ -134,6 +134,11 @@ FIGURES: dict[str, tuple[str, str]] = {
                             "next output token. Grey lines are the residual connections. One thick arrow leaves the "
                             "top of the last encoder layer (the memory) and branches into the cross-attention of "
                             "every decoder layer."),
+    "data-parallel.png": ("15-beyond-one-machine.ipynb", "Data parallelism on 2 ranks: a global batch of 8 rows, "
+                          "rows 0-3 (blue) going to rank 0 and rows 4-7 (orange) to rank 1; each rank holds a model "
+                          "copy with the same weights W, runs forward and backward on its own rows and gets a "
+                          "gradient (g0, g1); both flow into a green all-reduce box that averages them, and every "
+                          "rank takes the same step W - eta g-bar, so the weights stay identical."),
 }
 
 
