@@ -314,23 +314,43 @@ def mark_in_place(notebooks: list[Path]) -> list[tuple[str, list[Exercise]]]:
 
 def exercise_table(nb: dict) -> str:
     """The markdown table of a notebook's marked exercises and points (docs/COURSE_MAP.md)."""
+    if not exercises(nb):
+        return "No graded exercise."
     rows = ["| exercise | checked by | points |", "| --- | --- | --- |"]
     rows += [f"| `{e.name}` | `{e.check}` | {e.points} |" for e in exercises(nb)]
     return "\n".join(rows)
 
 
+def learning_goals(nb: dict) -> str:
+    """The bullet list under "By the end ..." in a notebook's first cell (docs/COURSE_MAP.md)."""
+    lines = _source(nb["cells"][0]).splitlines()
+    start = next((i for i, line in enumerate(lines) if "By the end" in line), None)
+    if start is None:
+        raise ValueError("the first cell has no 'By the end ...' list of learning goals")
+    goals: list[str] = []
+    for line in lines[start + 1:]:
+        if line.startswith("- ") or (goals and line.startswith("  ")):
+            goals.append(line)
+        elif goals:
+            break
+    return "\n".join(goals)
+
+
 def update_course_map(course_map: Path, notebooks: list[Path]) -> bool:
-    """Rewrite the blocks between `<!-- exercises:NN -->` and `<!-- /exercises -->`; True if anything changed."""
+    """Rewrite the generated blocks of docs/COURSE_MAP.md (goals, exercises, total); True if anything changed.
+
+    A block sits between `<!-- KIND:NN -->` and `<!-- /KIND -->`, KIND being goals or exercises.
+    """
     text = old = course_map.read_text(encoding="utf-8")
+    total = 0
     for path in notebooks:
         nb = json.loads(path.read_text(encoding="utf-8"))
-        if not exercises(nb):
-            raise ValueError(f"{path.name} has no marked exercises: run `python tools/student_edition.py --mark`")
-        block = re.compile(rf"(<!-- exercises:{path.stem[:2]} -->\n).*?(<!-- /exercises -->)", re.S)
-        if not block.search(text):
-            raise ValueError(f"{course_map} has no block <!-- exercises:{path.stem[:2]} --> ... <!-- /exercises -->")
-        text = block.sub(lambda m: m.group(1) + exercise_table(nb) + "\n" + m.group(2), text)
-    total = sum(e.points for p in notebooks for e in exercises(json.loads(p.read_text(encoding="utf-8"))))
+        total += sum(e.points for e in exercises(nb))
+        for kind, content in (("goals", learning_goals(nb)), ("exercises", exercise_table(nb))):
+            block = re.compile(rf"(<!-- {kind}:{path.stem[:2]} -->\n).*?(<!-- /{kind} -->)", re.S)
+            if not block.search(text):
+                raise ValueError(f"{course_map} has no block <!-- {kind}:{path.stem[:2]} --> ... <!-- /{kind} -->")
+            text = block.sub(lambda m: m.group(1) + content + "\n" + m.group(2), text)
     text = re.sub(r"(<!-- total-points -->).*?(<!-- /total-points -->)", rf"\g<1>{total}\g<2>", text)
     course_map.write_text(text, encoding="utf-8")
     return text != old
@@ -347,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.mark:
         done = mark_in_place(notebooks if args.out is None else [args.out, *args.notebooks])
     elif args.course_map:
-        changed = update_course_map(COURSE_MAP, notebooks)
+        changed = update_course_map(COURSE_MAP, [args.out, *args.notebooks] if args.out else notebooks)
         print(f"{COURSE_MAP}: {'updated' if changed else 'already up to date'}")
         return 0
     elif args.out is None:
