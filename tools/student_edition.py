@@ -1,4 +1,4 @@
-"""The student edition of notebooks 00-13 and their grading with nbgrader (README, "Teaching a class").
+"""The student edition of every notebook (00-15) and its grading with nbgrader (README, "Teaching a class").
 
     python tools/student_edition.py OUT/              # nbgrader course directory: source/ and release/
     python tools/student_edition.py OUT/ NB.ipynb ... # only these notebooks
@@ -9,7 +9,7 @@ How an exercise is marked (--mark, idempotent). In the course an exercise is one
 the learner fills (it raises NotImplementedError) followed by its `check_*(...)` call, then a collapsed
 cell that imports the reference solution from gptlab.exercises and checks it. Marking
 - splits the stub cell in two: the stub becomes an nbgrader *solution* cell (grade_id = the function or
-  class name) and the check call an *autograded test* cell (grade_id `check_<name>`, locked, with points);
+  class name) and the check call an *autograded test* cell (grade_id = the check's name, locked, with points);
 - locks the setup cell (it imports the checks), so autograde restores it if a student breaks it;
 - tags the collapsed solution cell, and the "Solution" line above it, `gptlab-solution`.
 Building OUT/ copies each marked notebook to source/<stem>/ with the stub's `raise NotImplementedError`
@@ -111,13 +111,15 @@ def _split_stub_cell(cell: dict) -> tuple[str, str] | None:
 
 
 def _is_solution_cell(cell: dict) -> bool:
-    return cell["cell_type"] == "code" and bool(REFERENCE_IMPORT.search(_source(cell)))
+    """A collapsed solution: a code cell importing a reference (not a check) and not itself an nbgrader cell."""
+    return (cell["cell_type"] == "code" and "nbgrader" not in cell.get("metadata", {})
+            and bool(REFERENCE_IMPORT.search(_source(cell))))
 
 
 def mark_notebook(nb: dict) -> list[Exercise]:
     """Add nbgrader metadata to every exercise of notebook `nb` (in place, idempotent); return its exercises.
 
-    Serves every notebook (00-13) through --mark and the build.
+    Serves every notebook through --mark and the build.
     """
     cells: list[dict] = []
     setup_locked = False
@@ -166,13 +168,14 @@ def exercises(nb: dict) -> list[Exercise]:
 
 
 def _reference_module(name: str) -> str:
-    """The gptlab.exercises module that holds the reference for `name` (exactly one must)."""
+    """The gptlab.exercises module that defines the reference for `name` (exactly one must)."""
     import gptlab.exercises
 
-    homes = [f"gptlab.exercises.{m.name}" for m in pkgutil.iter_modules(gptlab.exercises.__path__)
-             if name in vars(importlib.import_module(f"gptlab.exercises.{m.name}"))
-             and getattr(importlib.import_module(f"gptlab.exercises.{m.name}"), name).__module__
-             == f"gptlab.exercises.{m.name}"]
+    homes = []
+    for info in pkgutil.iter_modules(gptlab.exercises.__path__):
+        module = importlib.import_module(f"gptlab.exercises.{info.name}")
+        if getattr(getattr(module, name, None), "__module__", None) == module.__name__:
+            homes.append(module.__name__)
     if len(homes) != 1:
         raise LookupError(f"expected one gptlab.exercises module defining {name}, found {homes or 'none'}")
     return homes[0]
