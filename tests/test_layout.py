@@ -128,3 +128,16 @@ def test_no_flat_widgets_module_is_left():
     assert not (ROOT / "gptlab" / "widgets.py").exists()
     assert gptlab.widgets.__doc__ and not [n for n in vars(gptlab.widgets) if not n.startswith("_")
                                            and not inspect.ismodule(getattr(gptlab.widgets, n))]
+
+
+def test_every_subpackage_is_packaged():
+    """pyproject's package list finds every folder of gptlab, so a wheel (a non-editable install) has them all."""
+    import tomllib
+
+    from setuptools import find_packages
+
+    root = Path(__file__).resolve().parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]["find"]
+    found = set(find_packages(where=str(root), include=config["include"]))
+    folders = {str(p.parent.relative_to(root)).replace("/", ".") for p in (root / "gptlab").rglob("__init__.py")}
+    assert folders <= found, f"not packaged: {sorted(folders - found)}"
