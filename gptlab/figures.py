@@ -20,7 +20,7 @@ FIGS_ENV = "GPTLAB_WRITE_FIGS"
 
 
 def checkout_figs_dir(package_dir: Path = Path(__file__).resolve().parent) -> Path | None:
-    """The source checkout's figs/ (notebooks 00-13 save into it); None when gptlab is installed (site-packages)."""
+    """The source checkout's figs/ (notebooks save into it save into it); None when gptlab is installed (site-packages)."""
     root = package_dir.parent
     return root / "figs" if (root / "pyproject.toml").is_file() and (root / "figs").is_dir() else None
 
@@ -29,7 +29,7 @@ FIGS_DIR = checkout_figs_dir()
 
 
 def figures_dir() -> Path:
-    """Where save_figure writes (notebooks 00-13): FIGS_DIR when GPTLAB_WRITE_FIGS=1, else a temporary folder."""
+    """Where save_figure writes (every notebook): FIGS_DIR when GPTLAB_WRITE_FIGS=1, else a temporary folder."""
     if os.environ.get(FIGS_ENV, "0") in ("", "0"):
         return _scratch_dir()
     if FIGS_DIR is None:

@@ -307,7 +307,7 @@ def gpt2() -> tiktoken.Encoding:
 
 
 def visible(piece: str, spaces: bool = True) -> str:
-    """A token's text with whitespace made visible: space ␣, newline ↵, tab ⇥ (notebooks 00-13: labels, widgets).
+    """A token's text with whitespace made visible: space ␣, newline ↵, tab ⇥ (all notebooks: labels, widgets).
 
     The one helper every label, picture and widget uses. spaces=False keeps spaces as they are, for
     running text (a corpus snippet, a coloured sentence) where only newlines and tabs must show.

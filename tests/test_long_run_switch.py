@@ -8,7 +8,7 @@ import pytest
 from gptlab.device import long_run
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-TRAINING = ["00", "02", "04", "06", "07", "08", "10", "11", "12", "13"]
+TRAINING = ["00", "02", "04", "06", "07", "08", "10", "11", "12", "13", "15"]
 
 
 def _code(number: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""The exercises of notebooks 00-13: in each stage's module, the reference solution beside the check that grades it.
+"""The exercises of notebooks 00-15: in each stage's module, the reference solution beside the check that grades it.
 
     module        notebook                      reference solution(s) / check(s)
     common        all                           CheckResult, run_check, require, close, is_close; GRADING switch

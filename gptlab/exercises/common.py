@@ -1,4 +1,4 @@
-"""What every exercise check shares (notebooks 00-13): the result, the runner, and small comparisons.
+"""What every exercise check shares (notebooks 00-15): the result, the runner, and small comparisons.
 
 A check runs small tests on a learner's function and says precisely what is wrong. How it reports
 depends on one switch:

@@ -1,4 +1,4 @@
-"""The base every widget of gptlab.widgets derives from, and show_figure (notebooks 00-13).
+"""The base every widget of gptlab.widgets derives from, and show_figure (notebooks 00-15).
 
 Every widget repeats one cycle: a control changes, the widget recomputes and redraws; a bad value
 typed by a learner shows as a red message inside the widget, never a traceback; and `last` keeps
