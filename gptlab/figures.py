@@ -20,7 +20,7 @@ FIGS_ENV = "GPTLAB_WRITE_FIGS"
 
 
 def checkout_figs_dir(package_dir: Path = Path(__file__).resolve().parent) -> Path | None:
-    """The source checkout's figs/ (notebooks save into it save into it); None when gptlab is installed (site-packages)."""
+    """The source checkout's figs/ (the notebooks save into it); None when gptlab is installed (site-packages)."""
     root = package_dir.parent
     return root / "figs" if (root / "pyproject.toml").is_file() and (root / "figs").is_dir() else None
 
