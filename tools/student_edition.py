@@ -76,7 +76,7 @@ def _nbgrader(grade_id: str, *, solution: bool = False, grade: bool = False, loc
             "task": False}
     if points is not None:
         meta["points"] = points
-    return meta
+    return dict(sorted(meta.items()))  # nbformat writes keys sorted; so do we, to keep diffs small
 
 
 def _source(cell: dict) -> str:
@@ -148,6 +148,9 @@ def mark_notebook(nb: dict) -> list[Exercise]:
             tags = cell.setdefault("metadata", {}).setdefault("tags", [])
             if SOLUTION_TAG not in tags:
                 tags.append(SOLUTION_TAG)
+    for cell in cells:  # the cells marked here get their metadata keys sorted, as nbformat writes them
+        if "nbgrader" in cell.get("metadata", {}) or SOLUTION_TAG in cell.get("metadata", {}).get("tags", []):
+            cell["metadata"] = dict(sorted(cell["metadata"].items()))
     nb["cells"] = cells
     return exercises(nb)
 
