@@ -42,6 +42,8 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=40, help="steps per run (default 40)")
     parser.add_argument("--presets", nargs="+", default=["shakespeare-char", "shakespeare-bpe"])
     parser.add_argument("--processes", nargs="+", type=int, default=[1, 2])
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads per process (default: the cores shared out among the processes)")
     args = parser.parse_args()
     cores = os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="gptlab-train-command-"))
@@ -54,7 +56,8 @@ def main() -> None:
     for r in range(args.rounds):
         for preset in args.presets:
             for n in args.processes:
-                lines = run(preset, n, args.steps, work / f"{preset}-{n}", data[preset], max(1, cores // n))
+                threads = args.threads or max(1, cores // n)
+                lines = run(preset, n, args.steps, work / f"{preset}-{n}", data[preset], threads)
                 logs = [m for m in lines if "tokens_per_s" in m and "summary" not in m]
                 summary = lines[-1]
                 tokens_per_step = summary["tokens_per_s"] * summary["seconds"] / max(1, summary["steps"])
@@ -65,7 +68,8 @@ def main() -> None:
                 entry["ms_per_step"].append(1000 * tokens_per_step / tps)
                 print(f"round {r + 1}: {preset:17s} {n} process(es): {tps:9.0f} tokens/s", flush=True)
 
-    print(f"\n{cores} cores, {args.rounds} rounds x {args.steps} steps, medians")
+    print(f"\n{cores} cores, {args.rounds} rounds x {args.steps} steps, threads per process: "
+          f"{args.threads or 'cores / processes'}, medians")
     print(f"{'preset':17s} {'processes':>9s} {'tokens/s':>10s} {'ms/step':>9s} {'MFU':>7s}")
     for (preset, n), entry in results.items():
         print(f"{preset:17s} {n:9d} {statistics.median(entry['tokens_per_s']):10.0f} "
