@@ -257,3 +257,10 @@ def test_chat_batches_and_loss_parts_train(tiny_config):
     assert set(history.parts) == {"answers", "replay"} and len(history.parts["answers"]) == 4
     expected = [a + chat.REPLAY_WEIGHT * r for a, r in zip(history.parts["answers"], history.parts["replay"])]
     assert history.train_loss == pytest.approx(expected)
+
+
+def test_a_batch_that_does_not_split_over_processes_names_the_grad_accum_that_fits():
+    """gpt2-124m's recipe (480 rows in 40 micro-batches on one GPU) on 8 GPUs: the error says --grad-accum 5."""
+    with pytest.raises(ValueError, match="--grad-accum 5"):
+        TrainConfig(batch_size=480, grad_accum=40).micro_batch_size(8)
+    assert TrainConfig(batch_size=480, grad_accum=5).micro_batch_size(8) == 12

@@ -71,8 +71,12 @@ class TrainConfig:
         """Examples in one micro-batch of one process; a clear error when batch_size does not divide."""
         pieces = self.grad_accum * world_size
         if self.batch_size % pieces:
+            hint = ""
+            if self.grad_accum % world_size == 0 and self.batch_size % (self.grad_accum // world_size * world_size) == 0:
+                hint = (f", or keep the batch and split the same {self.grad_accum} micro-batches over the processes: "
+                        f"--grad-accum {self.grad_accum // world_size}")
             raise ValueError(f"batch_size {self.batch_size} does not divide into {self.grad_accum} micro-batches "
-                             f"x {world_size} processes; choose a batch size that is a multiple of {pieces}.")
+                             f"x {world_size} processes; choose a batch size that is a multiple of {pieces}{hint}.")
         return self.batch_size // pieces
 
 
