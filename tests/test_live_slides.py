@@ -124,4 +124,4 @@ def test_deck_slide_keeps_the_temperature_slider_live(lab):
     expected = _explorer_slide(json.loads(NOTEBOOK_PATH.read_text(encoding="utf-8"))["cells"])
     assert shown_cells == expected, f"cells shown {shown_cells}, expected only the explorer's slide {expected}"
     assert readout_after != readout_before, "the slider on the slide did not move"
-    assert after.strip() and after != before, "moving the temperature slider on the slide did not change the sampled text"
+    assert after.strip() and after != before, "moving the slider on the slide did not change the sampled text"
