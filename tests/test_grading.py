@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -172,3 +173,24 @@ def test_autograde_scores_and_feedback(course):
     assert "(id:check_merge) was missing from the submission" in bob, "a deleted check is put back, and says so"
     assert _expected_message("check_merge", "gptlab.exercises.tokens", MERGE_LOSES_LAST) in bob
     assert "Score: 0.0 / 2.0" in bob
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[nb.stem[:2] for nb in NOTEBOOKS])
+def test_every_exercise_is_marked(notebook):
+    """The committed notebooks carry the nbgrader metadata: marking them again changes nothing."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    before = json.dumps(nb["cells"], sort_keys=True)
+    student_edition.mark_notebook(nb)
+    assert json.dumps(nb["cells"], sort_keys=True) == before, \
+        f"{notebook.name} has exercises without nbgrader metadata: run `python tools/student_edition.py --mark`"
+    student_edition.check_solutions_removable(nb, notebook.name)
+
+
+def test_course_map_is_current(tmp_path):
+    course_map = tmp_path / "COURSE_MAP.md"
+    shutil.copy(student_edition.COURSE_MAP, course_map)
+    assert not student_edition.update_course_map(course_map, NOTEBOOKS), \
+        "docs/COURSE_MAP.md is stale: run `python tools/student_edition.py --course-map`"
