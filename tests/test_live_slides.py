@@ -7,7 +7,7 @@ that the deck is really presenting (body `data-jp-deck-mode="presenting"`, the s
 slide's off screen), with no widget error, traceback or JavaScript error. Screenshot: tests/artifacts/.
 RISE's own slideshow cannot load the widget manager (see tests/test_rise.py); this is the one whose widgets stay live.
 jupyterlab-slideshow 0.3.4 hides cells whose slide type is "-" (it takes only a missing slide type as "continue the
-slide"), so the test presents a copy of notebook 09 without them; a notebook keeping "-" shows only its markdown.
+slide"), so the notebooks leave that type out (tests/test_slides.py keeps it so) and the deck here is notebook 09 as is.
 """
 from __future__ import annotations
 
@@ -37,12 +37,8 @@ def _explorer_slide(cells: list[dict]) -> list[int]:
 
 
 def _upload_deck_copy(base: str, token: str) -> None:
-    """Put a copy of notebook 09 on the server whose "-" slide types are dropped (jupyterlab-slideshow 0.3.4 knows
-    only a missing slide type as "continue the slide" and hides cells marked "-", JupyterLab's own value for it)."""
+    """Put notebook 09, unchanged, on the server under its own name for the deck."""
     notebook = json.loads(NOTEBOOK_PATH.read_text(encoding="utf-8"))
-    for cell in notebook["cells"]:
-        if cell["metadata"].get("slideshow", {}).get("slide_type") == "-":
-            del cell["metadata"]["slideshow"]["slide_type"]
     body = json.dumps({"type": "notebook", "format": "json", "content": notebook}).encode()
     request = urllib.request.Request(f"{base}/api/contents/{DECK_NOTEBOOK}?token={token}", data=body, method="PUT",
                                      headers={"Content-Type": "application/json"})

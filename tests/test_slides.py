@@ -125,3 +125,12 @@ def test_deck_renders_widgets_and_tex_fonts_in_chromium(tmp_path):
     assert controls >= 1, "the widget area is drawn but has no slider"
     assert typeset > 0, "MathJax typeset nothing"
     assert font == "TeX", f"MathJax fell back to {font!r} fonts instead of its TeX web fonts"
+
+
+def test_no_cell_is_marked_with_the_continue_type():
+    """A missing slide type continues the slide in every tool; "-" (JupyterLab's own value for it) makes
+    jupyterlab-slideshow 0.3.4 hide the cell, so the live deck would lose every code cell (tests/test_live_slides.py)."""
+    marked = [(nb.name, i) for nb in NOTEBOOKS
+              for i, c in enumerate(json.loads(nb.read_text(encoding="utf-8"))["cells"])
+              if c.get("metadata", {}).get("slideshow", {}).get("slide_type") == "-"]
+    assert not marked, f"drop slide_type '-' from these cells (leave it out instead): {marked[:5]}"

@@ -135,8 +135,7 @@ def mark_notebook(nb: dict) -> list[Exercise]:
         name, check = _defined_name(stub), CHECK_CALL.match(call).group(1)
         check_cell = {"cell_type": "code", "execution_count": cell.get("execution_count"),
                       "id": (cell.get("id", "cell") + "-check")[:64],
-                      "metadata": {"nbgrader": _nbgrader(check, grade=True, locked=True, points=POINTS.get(name, 1)),
-                                   "slideshow": {"slide_type": "-"}},
+                      "metadata": {"nbgrader": _nbgrader(check, grade=True, locked=True, points=POINTS.get(name, 1))},
                       "outputs": cell.get("outputs", []), "source": _lines(call)}
         cell["source"], cell["outputs"], cell["execution_count"] = _lines(stub), [], None
         cell["metadata"]["nbgrader"] = _nbgrader(name, solution=True)
