@@ -40,8 +40,15 @@ def one_process(tmp_path_factory, tiny_data):
 @pytest.mark.parametrize("accum", ["1", "2"])
 def test_two_processes_equal_one_with_both_batches(tmp_path, tiny_data, one_process, accum):
     one = one_process
-    two, stdout = _train(tmp_path / "two", tiny_data, 2, "--grad-accum", accum)
+    two, stdout = _train(tmp_path / "two", tiny_data, 2, "--grad-accum", accum, "--log-every", "1")
     assert "on 2 process(es)" in stdout and stdout.count("done:") == 1  # rank 0 alone reports
+    import json
+
+    ranks = [[json.loads(line) for line in (tmp_path / "two" / name).read_text().splitlines()]
+             for name in ("metrics.jsonl", "metrics-rank1.jsonl")]
+    assert any("val_loss" in line for line in ranks[0]) and not any("val_loss" in line for line in ranks[1])
+    losses = [{m["step"]: m["loss"] for m in lines if "loss" in m} for lines in ranks]
+    assert losses[0].keys() == losses[1].keys() and losses[0] != losses[1]  # each rank logs the loss of its own rows
     assert two["training"]["step"] == 3
     differ = [k for k in one["model"] if not torch.allclose(one["model"][k], two["model"][k], atol=1e-5)]
     assert not differ, differ

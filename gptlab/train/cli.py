@@ -8,7 +8,8 @@ loop, gptlab.train.train, from a terminal; notebook 10 teaches it). Also install
     torchrun --nproc_per_node=8 -m gptlab.train gpt2-124m --data data/fineweb --grad-accum 5   # GPUs
 
 OUT holds ckpt.pt (the whole training state; Ctrl-C saves it too) and metrics.jsonl (one JSON line per
-log: step, loss, lr, tokens_per_s, mfu; evaluation lines add val_loss). --batch-size is the global batch:
+log: step, loss, lr, tokens_per_s, mfu; evaluation lines add val_loss). Under torchrun every other rank r
+logs its own training loss (on its own rows) into metrics-rank{r}.jsonl; rank 0 alone evaluates and saves. --batch-size is the global batch:
 examples per optimizer step over all processes and micro-batches.
 """
 from __future__ import annotations
@@ -262,8 +263,9 @@ def run(argv: list[str] | None = None) -> History:
         block = config.block_size
         # MFU's denominator: every process's device together
         peak = world_size * (args.peak_tflops * 1e12 if args.peak_tflops else measured_peak_flops(device))
-        log = MetricsLog(out / "metrics.jsonl", args.log_every, cfg.batch_size * block,
-                         training_flops_per_token(config), peak) if main else None
+        out.mkdir(parents=True, exist_ok=True)  # every rank logs: rank 0 into metrics.jsonl, rank r its own file
+        log = MetricsLog(out / ("metrics.jsonl" if main else f"metrics-rank{rank}.jsonl"), args.log_every,
+                         cfg.batch_size * block, training_flops_per_token(config), peak)
         extra = {"preset": args.preset, "data": str(args.data or out / "data"), "tokenizer": data.meta["tokenizer"]}
         if data.meta["tokenizer"] == "char":
             extra["chars"] = data.meta["chars"]
@@ -276,7 +278,7 @@ def run(argv: list[str] | None = None) -> History:
 
         try:
             history = train(model, data, cfg, progress=main and not args.quiet, checkpoint=out / "ckpt.pt",
-                            resume=resume, extra=extra, on_step=on_step, on_eval=log.on_eval if log else None)
+                            resume=resume, extra=extra, on_step=on_step, on_eval=log.on_eval if main else None)
         finally:
             stopper.restore()
         if main:
