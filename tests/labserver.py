@@ -49,3 +49,22 @@ def serve_lab(root: Path, token: str, start_timeout: float = 90) -> Iterator[str
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def nudge_slider_until_text_changes(page, slider, area, presses: int = 5) -> tuple[str, str, str, str]:
+    """Press ArrowRight on an ipywidgets slider and wait until the sampled text (`pre.gptlab-continuation`
+    inside `area`) changes; returns (text before, text after, readout before, readout after)."""
+    before = area.locator("pre.gptlab-continuation").first.inner_text()
+    readout_before = slider.locator(".widget-readout").inner_text()
+    handle = slider.locator(".noUi-handle").first
+    handle.focus()
+    for _ in range(presses):
+        handle.press("ArrowRight")
+    # the HTML widget re-renders its <pre> on every update, so the page looks it up afresh each time
+    page.wait_for_function(
+        """([area, old]) => {
+            const pre = area.querySelector('pre.gptlab-continuation');
+            return pre !== null && pre.innerText !== old;
+        }""", arg=[area.element_handle(), before], timeout=60_000)
+    after = area.locator("pre.gptlab-continuation").first.inner_text()
+    return before, after, readout_before, slider.locator(".widget-readout").inner_text()

@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from labserver import serve_lab
+from labserver import nudge_slider_until_text_changes, serve_lab
 from widget_gallery import GALLERY, css_class, write_gallery
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,22 +90,7 @@ def test_temperature_slider_changes_the_sample(lab, tmp_path):
         page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=TIMEOUT)
         slider.scroll_into_view_if_needed()
         widget_area = slider.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
-        shown = widget_area.locator("pre.gptlab-continuation").first  # the sampled text
-        before = shown.inner_text()
-        value_before = slider.locator(".widget-readout").inner_text()
-        handle = slider.locator(".noUi-handle").first
-        handle.focus()
-        for _ in range(5):
-            handle.press("ArrowRight")
-        # The HTML widget re-renders its <pre> on every update, so look it up afresh each time.
-        page.wait_for_function(
-            """([area, old]) => {
-                const pre = area.querySelector('pre.gptlab-continuation');
-                return pre !== null && pre.innerText !== old;
-            }""",
-            arg=[widget_area.element_handle(), before], timeout=60_000)
-        after = shown.inner_text()
-        value_after = slider.locator(".widget-readout").inner_text()
+        before, after, value_before, value_after = nudge_slider_until_text_changes(page, slider, widget_area)
         page.screenshot(path=str(ARTIFACTS / "browser-09-temperature.png"), full_page=False)
 
         # Notebook 10's sampler (appended cell): a longer length streams in, then is complete.

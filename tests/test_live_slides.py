@@ -15,6 +15,7 @@ import json
 import urllib.request
 
 import pytest
+from labserver import nudge_slider_until_text_changes
 
 from test_browser import ARTIFACTS, CHROMIUM, NOTEBOOK_PATH, _launch, lab  # noqa: F401  (lab is a fixture)
 
@@ -94,20 +95,7 @@ def test_deck_slide_keeps_the_temperature_slider_live(lab):
         shown_cells = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-Notebook .jp-Cell'))
             .flatMap((cell, i) => getComputedStyle(cell).visibility === 'visible' ? [i] : [])""")
         area = on_slide.locator("xpath=ancestor::div[contains(@class,'jp-OutputArea-output')][1]")
-        before = area.locator("pre.gptlab-continuation").first.inner_text()
-        readout_before = on_slide.locator(".widget-readout").inner_text()
-        handle = on_slide.locator(".noUi-handle").first
-        handle.focus()
-        for _ in range(5):
-            handle.press("ArrowRight")
-        page.wait_for_function(
-            """([area, old]) => {
-                const pre = area.querySelector('pre.gptlab-continuation');
-                return pre !== null && pre.innerText !== old;
-            }""",
-            arg=[area.element_handle(), before], timeout=60_000)
-        after = area.locator("pre.gptlab-continuation").first.inner_text()
-        readout_after = on_slide.locator(".widget-readout").inner_text()
+        before, after, readout_before, readout_after = nudge_slider_until_text_changes(page, on_slide, area)
         still_presenting = page.evaluate("() => document.body.dataset.jpDeckMode")
         page.screenshot(path=str(ARTIFACTS / "live-slides-09-temperature.png"), full_page=False)
         outputs = page.locator(".jp-OutputArea-output").all_text_contents()

@@ -18,7 +18,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from labserver import serve_lab
+from labserver import nudge_slider_until_text_changes, serve_lab
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK = ROOT / "notebooks" / "09-temperature-and-sampling.ipynb"
@@ -122,17 +122,6 @@ def test_rise_slide_widget_is_live(slideshow):
     if slider.count() == 0 and "SamplingWidget(" in explorer.inner_text():
         pytest.xfail("jupyterlab-rise 0.43.1 cannot load the widget manager of ipywidgets 8.1.9 / JupyterLab 4.6 "
                      "(jupyterlab-contrib/rise#119, #126): the explorer shows as text on the slide")
-    before = explorer.locator("pre.gptlab-continuation").first.inner_text()
-    value_before = slider.locator(".widget-readout").inner_text()
-    handle = slider.locator(".noUi-handle").first
-    handle.focus()
-    for _ in range(5):
-        handle.press("ArrowRight")
-    page.wait_for_function(
-        """([cell, old]) => {
-            const pre = cell.querySelector('pre.gptlab-continuation');
-            return pre !== null && pre.innerText !== old;
-        }""", arg=[explorer.element_handle(), before], timeout=60_000)
-    after = explorer.locator("pre.gptlab-continuation").first.inner_text()
-    assert slider.locator(".widget-readout").inner_text() != value_before, "the temperature slider did not move"
+    before, after, value_before, value_after = nudge_slider_until_text_changes(page, slider, explorer)
+    assert value_after != value_before, "the temperature slider did not move"
     assert after.strip() and after != before, "moving the slider on the slide did not change the sampled text"
